@@ -48,7 +48,10 @@ class AppConfig(BaseSettings):
     )
     max_text_chars: int = Field(1000, ge=1, le=100_000, description="Longest typed turn.")
     send_queue_size: int = Field(
-        512, ge=8, le=65536, description="Server events queued for a slow client before it is dropped."
+        512,
+        ge=8,
+        le=65536,
+        description="Server events queued for a slow client before it is dropped.",
     )
 
     # --- OpenAI -----------------------------------------------------------------------------

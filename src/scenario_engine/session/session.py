@@ -1,0 +1,246 @@
+"""ScenarioSession: one learner's dialog, from client events and speech input to replies.
+
+The transport hands it parsed client events; it drives the speech input, feeds learner turns
+to the ScenarioBuilder one at a time, speaks each reply and queues server events on an
+Outbox. It never touches the socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+
+from scenario_engine.domain.builder import Reply, ScenarioBuilder
+from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
+from scenario_engine.engines.base import (
+    AudioChunk,
+    Engine,
+    InputFault,
+    InputReconnecting,
+    SpeechOutputError,
+    SpeechStarted,
+    SpeechStopped,
+    TranscriptReady,
+)
+from scenario_engine.protocol import (
+    ClientEvent,
+    ErrorCode,
+    ErrorEvent,
+    InputAudioChunk,
+    InputAudioClear,
+    InputAudioCommit,
+    InputAudioSpeechStarted,
+    InputAudioSpeechStopped,
+    InputAudioTranscript,
+    ProtocolError,
+    ResponseAudioDelta,
+    ResponseAudioDone,
+    ResponseAudioTranscriptDone,
+    ScenarioCompleted,
+    ScenarioJson,
+    SessionReady,
+    SessionReconnecting,
+    TextTurn,
+    encode_server_event,
+)
+from scenario_engine.protocol.client_events import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE
+from scenario_engine.protocol.server_events import EngineDescription
+from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
+
+_ServerEvent = (
+    SessionReady
+    | SessionReconnecting
+    | InputAudioSpeechStarted
+    | InputAudioSpeechStopped
+    | InputAudioTranscript
+    | ResponseAudioDelta
+    | ResponseAudioDone
+    | ResponseAudioTranscriptDone
+    | ScenarioCompleted
+    | ErrorEvent
+)
+
+
+def _error_code(code: str) -> ErrorCode:
+    """Engines report plain strings; anything not in the public catalogue is an upstream error."""
+    try:
+        return ErrorCode(code)
+    except ValueError:
+        return ErrorCode.UPSTREAM_ERROR
+
+
+class ScenarioSession:
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        engine: Engine,
+        max_attempts: int,
+        outbox: Outbox,
+        start_timeout_s: float = 15.0,
+    ) -> None:
+        self.session_id = session_id
+        self._engine = engine
+        self._outbox = outbox
+        self._start_timeout_s = start_timeout_s
+        self.builder = ScenarioBuilder(engine.llm, max_attempts)
+        self._speech_input = engine.open_speech_input()
+        self._turns: asyncio.Queue[str | InputFault] = asyncio.Queue()
+        """Learner turns in order, or the fatal fault that ends the session."""
+        self._log = logging.LoggerAdapter(logging.getLogger(__name__), {"session_id": session_id})
+        self.completed = False
+        self.outcome: str | None = None
+        """How the dialog ended: completed, fallback, error (None while it runs)."""
+
+    # --- lifecycle ------------------------------------------------------------------------------
+    async def start(self) -> bool:
+        """Bring the speech input up, then tell the client it may send. False if it failed."""
+        try:
+            await asyncio.wait_for(self._speech_input.start(), self._start_timeout_s)
+        except TimeoutError:
+            await self._fail(
+                ErrorCode.ENGINE_UNAVAILABLE, "the speech engine did not start in time"
+            )
+            return False
+        except Exception as exc:
+            self._log.exception("speech input failed to start")
+            await self._fail(
+                ErrorCode.ENGINE_UNAVAILABLE,
+                f"the speech engine failed to start ({type(exc).__name__})",
+            )
+            return False
+        info = self._engine.info
+        await self._emit(
+            SessionReady(
+                session_id=self.session_id,
+                engine=EngineDescription(
+                    name=info.name,
+                    speech_input=info.speech_input,
+                    llm=info.llm,
+                    speech_output=info.speech_output,
+                    turn_detection="server_vad"
+                    if info.turn_detection == "server_vad"
+                    else "manual",
+                    input_sample_rates=(MIN_SAMPLE_RATE, MAX_SAMPLE_RATE),
+                    output_sample_rate=self._engine.speech_output.sample_rate,
+                ),
+            )
+        )
+        return True
+
+    async def run(self) -> None:
+        """Relay speech input events and answer turns until the dialog ends."""
+        pump = asyncio.create_task(self._pump_speech_input(), name=f"{self.session_id}:speech-in")
+        try:
+            await self._answer_turns()
+        finally:
+            pump.cancel()
+            await asyncio.gather(pump, return_exceptions=True)
+
+    async def aclose(self) -> None:
+        await self._speech_input.aclose()
+
+    # --- client events --------------------------------------------------------------------------
+    async def handle(self, event: ClientEvent) -> None:
+        if self.completed:
+            await self.reject(
+                ProtocolError(ErrorCode.SESSION_COMPLETED, "the scenario is already complete")
+            )
+            return
+        if isinstance(event, InputAudioChunk):
+            await self._speech_input.append_audio(
+                AudioChunk(pcm=event.pcm, base64=event.audio, sample_rate=event.sample_rate)
+            )
+        elif isinstance(event, TextTurn):
+            self._turns.put_nowait(event.text)
+        elif isinstance(event, InputAudioCommit):
+            await self._speech_input.commit()
+        elif isinstance(event, InputAudioClear):
+            await self._speech_input.clear()
+
+    async def reject(self, error: ProtocolError) -> None:
+        await self._emit(ErrorEvent(code=error.code, message=error.message))
+
+    # --- the pipeline ---------------------------------------------------------------------------
+    async def _pump_speech_input(self) -> None:
+        async for event in self._speech_input.events():
+            if isinstance(event, TranscriptReady):
+                await self._on_transcript(event.text)
+            elif isinstance(event, SpeechStarted):
+                await self._emit(InputAudioSpeechStarted())
+            elif isinstance(event, SpeechStopped):
+                await self._emit(InputAudioSpeechStopped())
+            elif isinstance(event, InputReconnecting):
+                self._log.warning("speech input reconnecting (attempt %d)", event.attempt)
+                await self._emit(SessionReconnecting(attempt=event.attempt))
+            elif isinstance(event, InputFault):
+                if event.fatal:
+                    self._turns.put_nowait(event)
+                    return
+                await self._emit(ErrorEvent(code=_error_code(event.code), message=event.message))
+
+    async def _on_transcript(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            await self._emit(
+                ErrorEvent(
+                    code=ErrorCode.NO_SPEECH_RECOGNIZED,
+                    message="no words were recognized in the last turn; please say it again",
+                )
+            )
+            return
+        await self._emit(InputAudioTranscript(transcript=text))
+        self._turns.put_nowait(text)
+
+    async def _answer_turns(self) -> None:
+        while True:
+            turn = await self._turns.get()
+            if isinstance(turn, InputFault):
+                self._log.error("speech input failed for good: %s", turn.code)
+                await self._fail(_error_code(turn.code), turn.message)
+                return
+            reply = await self.builder.respond(turn)
+            if reply.fault is not None:
+                await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
+            await self._say(reply.text, reply.language)
+            if reply.scenario is not None:
+                await self._complete(reply)
+                return
+
+    async def _complete(self, reply: Reply) -> None:
+        assert reply.scenario is not None
+        self.completed = True
+        self.outcome = "completed" if self.builder.state.is_complete() else "fallback"
+        await self._emit(ScenarioCompleted(scenario=ScenarioJson.model_validate(reply.scenario)))
+        self._outbox.close(CLOSE_NORMAL, "scenario completed")
+
+    async def _fail(self, code: ErrorCode, message: str) -> None:
+        """Tell the learner in Korean (spoken where possible), report the code, close."""
+        self.outcome = "error"
+        await self._say(KOREAN_FALLBACK_MESSAGE, "ko")
+        await self._emit(ErrorEvent(code=code, message=message))
+        self._outbox.close(CLOSE_INTERNAL_ERROR, code.value)
+
+    async def _say(self, text: str, language: str) -> None:
+        """Speak a reply: audio deltas as they are synthesized, then its full text."""
+        output = self._engine.speech_output
+        try:
+            async for pcm in output.stream(text, language):
+                await self._emit(
+                    ResponseAudioDelta(
+                        delta=base64.b64encode(pcm).decode("ascii"), sample_rate=output.sample_rate
+                    )
+                )
+            await self._emit(ResponseAudioDone())
+        except SpeechOutputError as exc:
+            self._log.warning("speech output failed: %s", exc.code)
+            await self._emit(
+                ErrorEvent(
+                    code=ErrorCode.TTS_FAILED, message=f"the reply could not be spoken: {exc}"
+                )
+            )
+        await self._emit(ResponseAudioTranscriptDone(transcript=text))
+
+    async def _emit(self, event: _ServerEvent) -> None:
+        await self._outbox.put(encode_server_event(event))
