@@ -37,6 +37,11 @@ class AppConfig(BaseSettings):
     # --- server -----------------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
+    workers: int = Field(1, ge=1, le=64, description="Worker processes behind one port.")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto", description="auto = readable text on a terminal, JSON lines otherwise"
+    )
 
     # --- scenario dialog --------------------------------------------------------------------
     max_attempts: int = Field(3, ge=1, le=20, description="Follow-up questions before fallback.")

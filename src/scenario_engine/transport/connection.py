@@ -17,6 +17,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from scenario_engine.config import AppConfig
 from scenario_engine.engines.base import Engine
+from scenario_engine.observability.logs import session_id_var
+from scenario_engine.observability.metrics import Metrics
 from scenario_engine.protocol import ErrorCode, ProtocolError, ProtocolLimits, parse_client_frame
 from scenario_engine.session.outbox import (
     CLOSE_INTERNAL_ERROR,
@@ -35,15 +37,22 @@ def new_session_id() -> str:
     return f"sess_{secrets.token_hex(8)}"
 
 
-async def serve_connection(websocket: WebSocket, engine: Engine, config: AppConfig) -> None:
+async def serve_connection(
+    websocket: WebSocket, engine: Engine, config: AppConfig, metrics: Metrics
+) -> None:
     await websocket.accept()
+    session_id = new_session_id()
+    session_id_var.set(session_id)
     outbox = Outbox(config.send_queue_size)
     session = ScenarioSession(
-        session_id=new_session_id(),
+        session_id=session_id,
         engine=engine,
         max_attempts=config.max_attempts,
         outbox=outbox,
+        metrics=metrics,
     )
+    metrics.active_sessions.inc()
+    logger.info("session started", extra={"engine": engine.info.name})
     limits = ProtocolLimits(
         max_frame_bytes=config.max_frame_bytes, max_text_chars=config.max_text_chars
     )
@@ -66,17 +75,31 @@ async def serve_connection(websocket: WebSocket, engine: Engine, config: AppConf
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(writer), CLOSE_TIMEOUT_S)
     except SlowClientError:
-        logger.warning("%s: client too slow, dropping it", session.session_id)
+        logger.warning("client too slow, dropping it")
         await close(CLOSE_POLICY, "client too slow")
     except Exception:
-        logger.exception("%s: session failed", session.session_id)
+        logger.exception("session failed")
         await close(CLOSE_INTERNAL_ERROR, ErrorCode.INTERNAL_ERROR.value)
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await session.aclose()
-        logger.info("%s: ended (%s)", session.session_id, session.outcome or "client gone")
+        outcome = session.outcome or "client_gone"
+        metrics.active_sessions.dec()
+        metrics.sessions.labels(outcome).inc()
+        logger.info(
+            "session ended: %s (%d events in, %d out)",
+            outcome,
+            session.events_in,
+            session.events_out,
+            extra={
+                "engine": engine.info.name,
+                "outcome": outcome,
+                "events_in": session.events_in,
+                "events_out": session.events_out,
+            },
+        )
 
 
 async def _read(websocket: WebSocket, session: ScenarioSession, limits: ProtocolLimits) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import uvicorn
 from starlette.applications import Starlette
 
@@ -12,14 +14,19 @@ FRAME_SIZE_HEADROOM = 4
 our limit and that get a coded ``frame_too_large`` error and the session goes on."""
 
 
-def uvicorn_config(app: Starlette, config: AppConfig, log_level: str = "info") -> uvicorn.Config:
-    return uvicorn.Config(
-        app,
-        host=config.host,
-        port=config.port,
-        log_level=log_level,
-        ws="websockets-sansio",
-        ws_max_size=config.max_frame_bytes * FRAME_SIZE_HEADROOM,
-        ws_ping_interval=20.0,
-        ws_ping_timeout=20.0,
-    )
+def uvicorn_settings(config: AppConfig) -> dict[str, Any]:
+    """Keyword arguments for ``uvicorn.Config`` / ``uvicorn.run``."""
+    return {
+        "host": config.host,
+        "port": config.port,
+        "log_level": config.log_level,
+        "log_config": None,  # logging is ours (observability.logs)
+        "ws": "websockets-sansio",
+        "ws_max_size": config.max_frame_bytes * FRAME_SIZE_HEADROOM,
+        "ws_ping_interval": 20.0,
+        "ws_ping_timeout": 20.0,
+    }
+
+
+def uvicorn_config(app: Starlette, config: AppConfig) -> uvicorn.Config:
+    return uvicorn.Config(app, **uvicorn_settings(config))
