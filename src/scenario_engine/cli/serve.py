@@ -11,7 +11,7 @@ import uvicorn
 from scenario_engine.config import AppConfig, ConfigError, load_config
 from scenario_engine.observability.logs import configure_logging
 from scenario_engine.transport.app import create_app
-from scenario_engine.transport.server import uvicorn_config, uvicorn_settings
+from scenario_engine.transport.server import GracefulServer, uvicorn_settings
 
 _FLAGS = ("host", "port", "engine", "workers", "log_level", "log_format")
 
@@ -29,7 +29,7 @@ def serve(args: argparse.Namespace) -> int:
     configure_logging(config.log_level, log_format)
     if config.workers > 1:
         return _serve_workers(config, overrides)
-    uvicorn.Server(uvicorn_config(create_app(config), config)).run()
+    GracefulServer(create_app(config), config).run()
     return 0
 
 

@@ -12,6 +12,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from scenario_engine.config import AppConfig
 from scenario_engine.domain.builder import Reply, ScenarioBuilder
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
 from scenario_engine.engines.base import (
@@ -47,6 +48,7 @@ from scenario_engine.protocol import (
 )
 from scenario_engine.protocol.client_events import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE
 from scenario_engine.protocol.server_events import EngineDescription
+from scenario_engine.session.audio_budget import AudioBudget
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
 from scenario_engine.session.speaker import ReplySpeaker
 
@@ -89,7 +91,7 @@ class ScenarioSession:
         *,
         session_id: str,
         engine: Engine,
-        max_attempts: int,
+        config: AppConfig,
         outbox: Outbox,
         metrics: Metrics,
         start_timeout_s: float = 15.0,
@@ -99,7 +101,11 @@ class ScenarioSession:
         self._outbox = outbox
         self._metrics = metrics
         self._start_timeout_s = start_timeout_s
-        self.builder = ScenarioBuilder(engine.llm, max_attempts)
+        self.builder = ScenarioBuilder(engine.llm, config.max_attempts)
+        self._audio_budget = AudioBudget(config.max_audio_ahead_s, config.max_turn_audio_s)
+        self._flood_reported_at: dict[ErrorCode, float] = {}
+        self._replying = asyncio.Lock()
+        """Held while a turn is answered, so a shutdown can let the reply finish."""
         self._speech_input = engine.open_speech_input()
         self._speaker = ReplySpeaker(engine.speech_output, self._emit, metrics)
         self._turns: asyncio.Queue[_Turn | InputFault] = asyncio.Queue()
@@ -159,6 +165,21 @@ class ScenarioSession:
     async def aclose(self) -> None:
         await self._speech_input.aclose()
 
+    @property
+    def ending(self) -> bool:
+        """The session has queued its close; no more events will go out."""
+        return self._outbox.closing
+
+    async def end(self, code: ErrorCode, message: str, close_code: int) -> None:
+        """Stop the session for a limit or a shutdown: report why, then close."""
+        self.outcome = self.outcome or code.value
+        await self._emit(ErrorEvent(code=code, message=message))
+        self._outbox.close(close_code, code.value)
+
+    async def wait_reply_spoken(self) -> None:
+        """Return once no reply is being produced (the next turn will not start)."""
+        await self._replying.acquire()
+
     # --- client events --------------------------------------------------------------------------
     async def handle(self, event: ClientEvent) -> None:
         self.events_in += 1
@@ -168,6 +189,10 @@ class ScenarioSession:
             )
             return
         if isinstance(event, InputAudioChunk):
+            refusal = self._audio_budget.admit(event.pcm, event.sample_rate, time.monotonic())
+            if refusal is not None:
+                await self.reject_flood(refusal)
+                return
             await self._speech_input.append_audio(
                 AudioChunk(pcm=event.pcm, base64=event.audio, sample_rate=event.sample_rate)
             )
@@ -175,13 +200,25 @@ class ScenarioSession:
             self._turns.put_nowait(_Turn(event.text, "text", time.monotonic()))
         elif isinstance(event, InputAudioCommit):
             self._speech_ended_at = time.monotonic()
+            self._audio_budget.end_turn()
             await self._speech_input.commit()
         elif isinstance(event, InputAudioClear):
+            self._audio_budget.end_turn()
             await self._speech_input.clear()
 
     async def reject(self, error: ProtocolError) -> None:
         self.events_in += 1
         await self._emit(ErrorEvent(code=error.code, message=error.message))
+
+    async def reject_flood(self, error: ProtocolError) -> None:
+        """Refuse input over a limit, reporting each code at most once a second.
+
+        Answering every frame of a flood would amplify it; one error a second tells the client.
+        """
+        now = time.monotonic()
+        if now - self._flood_reported_at.get(error.code, -1e9) >= 1.0:
+            self._flood_reported_at[error.code] = now
+            await self._emit(ErrorEvent(code=error.code, message=error.message))
 
     # --- the pipeline ---------------------------------------------------------------------------
     async def _pump_speech_input(self) -> None:
@@ -192,6 +229,7 @@ class ScenarioSession:
                 await self._emit(InputAudioSpeechStarted())
             elif isinstance(event, SpeechStopped):
                 self._speech_ended_at = time.monotonic()
+                self._audio_budget.end_turn()
                 await self._emit(InputAudioSpeechStopped())
             elif isinstance(event, InputReconnecting):
                 logger.warning("speech input reconnecting (attempt %d)", event.attempt)
@@ -226,20 +264,27 @@ class ScenarioSession:
                 logger.error("speech input failed for good: %s", turn.code)
                 await self._fail(_error_code(turn.code), turn.message)
                 return
-            thinking = time.monotonic()
-            reply = await self.builder.respond(turn.text)
-            self._metrics.llm.observe(time.monotonic() - thinking)
-            self._metrics.turns.labels(turn.kind).inc()
-            if reply.fault is not None:
-                await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
-            elif reply.is_question:
-                self._metrics.follow_ups.inc()
-            first_audio_at = await self._speaker.say(reply.text, reply.language)
-            if first_audio_at is not None:
-                self._metrics.turn_latency.observe(first_audio_at - turn.ended_at)
+            async with self._replying:
+                if self.ending:
+                    return
+                reply = await self._answer(turn)
             if reply.scenario is not None:
                 await self._complete(reply)
                 return
+
+    async def _answer(self, turn: _Turn) -> Reply:
+        thinking = time.monotonic()
+        reply = await self.builder.respond(turn.text)
+        self._metrics.llm.observe(time.monotonic() - thinking)
+        self._metrics.turns.labels(turn.kind).inc()
+        if reply.fault is not None:
+            await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
+        elif reply.is_question:
+            self._metrics.follow_ups.inc()
+        first_audio_at = await self._speaker.say(reply.text, reply.language)
+        if first_audio_at is not None:
+            self._metrics.turn_latency.observe(first_audio_at - turn.ended_at)
+        return reply
 
     async def _complete(self, reply: Reply) -> None:
         self.completed = True

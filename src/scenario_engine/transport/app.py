@@ -22,11 +22,13 @@ from scenario_engine.engines.base import Engine
 from scenario_engine.engines.factory import build_engine
 from scenario_engine.observability.metrics import CONTENT_TYPE_LATEST, Metrics
 from scenario_engine.transport.connection import serve_connection
+from scenario_engine.transport.lifecycle import Lifecycle
 
 
 def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
     """Build the app; the engine (and its models) is built at start-up unless one is given."""
     metrics = Metrics()
+    lifecycle = Lifecycle(config.max_sessions)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -50,7 +52,7 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
         return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     async def ws(websocket: WebSocket) -> None:
-        await serve_connection(websocket, websocket.app.state.engine, config, metrics)
+        await serve_connection(websocket, websocket.app.state.engine, config, metrics, lifecycle)
 
     app = Starlette(
         routes=[
@@ -62,6 +64,7 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.metrics = metrics
+    app.state.lifecycle = lifecycle
     return app
 
 

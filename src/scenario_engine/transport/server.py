@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 
 from scenario_engine.config import AppConfig
+from scenario_engine.transport.connection import CLOSE_TIMEOUT_S
+from scenario_engine.transport.lifecycle import Lifecycle
 
 FRAME_SIZE_HEADROOM = 4
 """uvicorn refuses frames this many times over our limit outright (close 1009); frames between
@@ -30,3 +33,24 @@ def uvicorn_settings(config: AppConfig) -> dict[str, Any]:
 
 def uvicorn_config(app: Starlette, config: AppConfig) -> uvicorn.Config:
     return uvicorn.Config(app, **uvicorn_settings(config))
+
+
+class GracefulServer(uvicorn.Server):
+    """A uvicorn server whose shutdown lets sessions finish the reply they are speaking.
+
+    uvicorn alone closes every WebSocket with 1012 at once; here new connections stop, each
+    session finishes its reply (up to ``shutdown_grace_s``) and closes with 1001, and only
+    then does uvicorn's own shutdown run.
+    """
+
+    def __init__(self, app: Starlette, config: AppConfig) -> None:
+        super().__init__(uvicorn_config(app, config))
+        self._lifecycle: Lifecycle = app.state.lifecycle
+        self._grace_s = config.shutdown_grace_s
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in self.servers:
+            server.close()
+        self._lifecycle.draining.set()
+        await self._lifecycle.wait_idle(self._grace_s + CLOSE_TIMEOUT_S)
+        await super().shutdown(sockets)
