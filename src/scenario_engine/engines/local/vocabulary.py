@@ -1,0 +1,152 @@
+"""The extractor's vocabulary: places, partners and goals with their aliases, loaded from data.
+
+The data lives in ``vocabulary.json`` so that adding a setting or an alias needs no code change
+and can be reviewed by someone who reads Korean but not Python. Validation here catches the
+mistakes such an edit can make (a setting that names an unknown partner, a duplicate canonical
+value, an alias that normalizes to nothing) at load time instead of as a silent miss at run time.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from scenario_engine.domain.slots import Slot
+
+VOCABULARY_RESOURCE = "vocabulary.json"
+GENERIC_STAFF = "staff"
+"""Partner canonical for a bare "staff"/"직원"; the extractor refines it with a place's staff."""
+
+
+class Term(BaseModel):
+    """One canonical value and the ways learners say it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    canonical: str = Field(min_length=1, max_length=60)
+    en: tuple[str, ...] = ()
+    ko: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_aliases(self) -> Term:
+        if self.canonical != self.canonical.strip().lower():
+            raise ValueError(f"canonical value must be trimmed lowercase: {self.canonical!r}")
+        for alias in (*self.en, *self.ko):
+            if not alias.strip():
+                raise ValueError(f"empty alias in {self.canonical!r}")
+        return self
+
+    def aliases(self) -> tuple[str, ...]:
+        """Every surface form, the canonical value included (it is also what learners say)."""
+        return (self.canonical, *self.en, *self.ko)
+
+
+class PlaceTerm(Term):
+    """A place; ``staff`` is the partner meant by "<place> staff" ("은행 직원" -> bank teller)."""
+
+    staff: str | None = None
+
+
+class Setting(BaseModel):
+    """A typical situation: which partners and goals usually go with a place.
+
+    Used only to choose between values the learner said, never to fill a missing slot.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    place: str
+    partners: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+
+
+class Vocabulary(BaseModel):
+    """The whole data file, cross-checked."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    description: str = ""
+    places: tuple[PlaceTerm, ...]
+    partners: tuple[Term, ...]
+    goals: tuple[Term, ...]
+    settings: tuple[Setting, ...]
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Vocabulary:
+        for slot in Slot:
+            names = [term.canonical for term in self.terms(slot)]
+            duplicates = sorted({name for name in names if names.count(name) > 1})
+            if duplicates:
+                raise ValueError(f"duplicate {slot.value} canonical values: {duplicates}")
+        places = {term.canonical for term in self.places}
+        partners = {term.canonical for term in self.partners}
+        goals = {term.canonical for term in self.goals}
+        if GENERIC_STAFF not in partners:
+            raise ValueError(f"the partners must include the generic {GENERIC_STAFF!r}")
+        for place in self.places:
+            if place.staff is not None and place.staff not in partners:
+                raise ValueError(f"place {place.canonical!r}: unknown staff {place.staff!r}")
+        for setting in self.settings:
+            unknown = (
+                ({setting.place} - places)
+                | (set(setting.partners) - partners)
+                | (set(setting.goals) - goals)
+            )
+            if unknown:
+                raise ValueError(f"setting {setting.name!r} names unknown values {sorted(unknown)}")
+        return self
+
+    def terms(self, slot: Slot) -> tuple[Term, ...]:
+        if slot is Slot.PLACE:
+            return self.places
+        return self.partners if slot is Slot.PARTNER else self.goals
+
+    def typical(self, place: str) -> frozenset[str]:
+        """Partners and goals that settings list for ``place`` (their names never collide)."""
+        return _typical_index(self).get(place, frozenset())
+
+    def staff_of(self, place: str) -> str:
+        for term in self.places:
+            if term.canonical == place and term.staff:
+                return term.staff
+        return GENERIC_STAFF
+
+    def english_phrases(self) -> list[str]:
+        """Every English alias and canonical value, sorted and unique.
+
+        A speech recognizer builds its domain language model from these, so they are the
+        phrases as spoken (lowercase, no Hangul), not the normalized matching keys.
+        """
+        phrases: set[str] = set()
+        for slot in Slot:
+            for term in self.terms(slot):
+                phrases.add(term.canonical)
+                phrases.update(alias.lower() for alias in term.en)
+        return sorted(phrase for phrase in phrases if not _has_hangul(phrase))
+
+
+def _has_hangul(text: str) -> bool:
+    return any("\uac00" <= char <= "\ud7a3" for char in text)
+
+
+@cache
+def _typical_index(vocabulary: Vocabulary) -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = {}
+    for setting in vocabulary.settings:
+        index.setdefault(setting.place, set()).update(setting.partners, setting.goals)
+    return {place: frozenset(values) for place, values in index.items()}
+
+
+@cache
+def load_vocabulary() -> Vocabulary:
+    """The packaged vocabulary, parsed and validated once per process."""
+    raw = resources.files(__package__).joinpath(VOCABULARY_RESOURCE).read_text(encoding="utf-8")
+    return Vocabulary.model_validate_json(raw)
+
+
+def english_phrases() -> list[str]:
+    """English phrases of the packaged vocabulary (see ``Vocabulary.english_phrases``)."""
+    return load_vocabulary().english_phrases()
