@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.engines.local.extractor import SlotExtractor
@@ -105,8 +107,11 @@ def test_adversarial_text_invents_no_slot(extractor: SlotExtractor, case: Case) 
     assert not invented, f"{case.text!r} invented {invented}"
 
 
+SHARED = SlotExtractor()
+
+
 def extract(text: str, awaiting: Slot | None = None) -> SlotValues:
-    return SlotExtractor().extract(text, awaiting)
+    return SHARED.extract(text, awaiting)
 
 
 @pytest.mark.parametrize(
@@ -219,3 +224,39 @@ def test_empty_or_junk_text_fills_nothing(text: str) -> None:
 def test_extraction_is_deterministic() -> None:
     text = "공항에서 check-in counter 직원이랑 얘기해요"
     assert {extract(text) for _ in range(3)} == {SlotValues("airport", "check-in agent", None)}
+
+
+def test_an_open_phrase_ends_where_another_slot_begins() -> None:
+    assert extract("im at macdonalds ordering a burger") == SlotValues(
+        place="macdonalds", goal="order food"
+    )
+
+
+def test_idioms_and_times_are_not_places() -> None:
+    for text in ("i'm in a hurry", "in the morning", "I'm at 3pm", "in front of me", "in korean"):
+        assert extract(text).place is None, text
+
+
+def test_one_word_with_two_meanings_follows_the_grammar() -> None:
+    assert extract("i'm at the doctor's") == SlotValues(place="clinic")
+    assert extract("talk to the doctors") == SlotValues(partner="doctor")
+
+
+_LEARNERISH = st.lists(
+    st.sampled_from(
+        ["at", "the", "hotel", "no", "wait", "not", "호텔에서", "직원한테", "want", "to", "check",
+         "in", "아니", "말고", ",", ".", "um", "talk", "with", "my", "ignore", "system:", "싶어요",
+         "사고", "bank", "teller", "in a", "X", "🙂", "\u200b", "'", "-"]
+    ),
+    max_size=25,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=300), _LEARNERISH), st.sampled_from([None, *Slot]))
+def test_any_text_gives_short_clean_values(text: str, awaiting: Slot | None) -> None:
+    values = SHARED.extract(text, awaiting)
+    for value in values.filled().values():
+        assert value == value.strip().lower() and value and len(value) <= 60
+        assert "|" not in value
+

@@ -96,6 +96,7 @@ class AliasMatcher:
                 continue
             found.extend(self._match_words(tokens, start))
             found.extend(self._match_chars(tokens, start))
+        found = _merge_same_span(found)
         found.sort(key=lambda m: (-m.size, m.start))
         taken: set[int] = set()
         chosen: list[Mention] = []
@@ -159,6 +160,22 @@ class AliasMatcher:
         if not is_hangul(token[position - 1]):
             return False  # Latin alias inside a longer Latin word: "cgvs"
         return size >= 2 or token[position:] in KO_PARTICLES
+
+
+def _merge_same_span(mentions: list[Mention]) -> list[Mention]:
+    """One mention per span, holding every meaning: "doctors" is a clinic and a doctor, and
+    the surrounding grammar picks one ("at the doctor's", "talk to the doctors")."""
+    by_span: dict[tuple[int, int], Mention] = {}
+    for mention in mentions:
+        key = (mention.start, mention.end)
+        known = by_span.get(key)
+        if known is None:
+            by_span[key] = mention
+            continue
+        entries = known.entries + tuple(e for e in mention.entries if e not in known.entries)
+        longer = known if known.size >= mention.size else mention
+        by_span[key] = Mention(known.start, known.end, entries, longer.rest, longer.size)
+    return list(by_span.values())
 
 
 def _insert(root: Node, keys: list[str], entries: tuple[Entry, ...]) -> None:

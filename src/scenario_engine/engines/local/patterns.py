@@ -106,6 +106,11 @@ NOT_PARTNERS = frozenset(
      "everyone", "dog", "cat", "pet", "baby", "bag", "luggage", "money", "cash", "help", "kids",
      "english", "korean", "phone", "car", "family", "card", "problem"}
 )
+NOT_PLACE_STARTS = frozenset(
+    {"front", "order", "case", "fact", "general", "addition", "least", "all", "time", "terms",
+     "charge", "spite", "favor", "favour", "touch", "line", "love", "trouble"}
+)
+"""First words of idioms that look like "in the X" but name no place: "in front of", "in case"."""
 GOAL_TRIGGERS = (
     ("want", "to"), ("wanna",), ("need", "to"), ("like", "to"), ("have", "to"), ("hope", "to"),
     ("trying", "to"), ("try", "to"), ("going", "to"), ("gonna",), ("here", "to"), ("plan", "to"),

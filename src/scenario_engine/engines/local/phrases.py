@@ -30,6 +30,7 @@ from scenario_engine.engines.local.patterns import (
     MAX_PHRASE_WORDS,
     NOT_GOAL_VERBS,
     NOT_PARTNERS,
+    NOT_PLACE_STARTS,
     NOT_PLACES,
     PHRASE_STOPS,
     TALK_VERBS,
@@ -40,6 +41,7 @@ _GOAL_STOPS = frozenset(
      "at", "from", "who", "which", "while", "when", "since", "if", "no", "not", "wait",
      "sorry", "actually", "talking", "speaking"}
 )
+_DANGLING = SKIP_WORDS | POSSESSIVES | {"of", "to", "for"}
 _NOT_PLACE_AFTER = frozenset({"look", "looking", "good", "bad", "great", "interested", "check"})
 _KO_PLACE_ENDINGS = ("에서요", "에서는", "에서")
 _KO_PARTNER_ENDINGS = ("한테요", "한테", "에게", "께", "이랑", "랑")
@@ -132,15 +134,17 @@ def _capture(
             if words and words[-1] in SKIP_WORDS | POSSESSIVES:
                 words.pop()  # "ask [the flight attendant] for a blanket"
         elif slots_here and slot is not Slot.GOAL:
-            return []
+            break  # "at macdonalds [ordering] a burger": the phrase ends at another slot's word
         elif slot is not Slot.GOAL and index > first and token.endswith("ing"):
             break
         else:
             words.append(token)
         index += 1
-    if not words or any(word.isdigit() for word in words):
+    while words and words[-1] in _DANGLING:
+        words.pop()
+    if not words or (slot is not Slot.GOAL and any(c.isdigit() for w in words for c in w)):
         return []
-    if slot is Slot.PLACE and (words[-1] in NOT_PLACES or words[0] in NOT_PLACES):
+    if slot is Slot.PLACE and (words[-1] in NOT_PLACES or words[0] in NOT_PLACE_STARTS):
         return []
     if slot is Slot.PARTNER and any(word in NOT_PARTNERS for word in words):
         return []
