@@ -56,8 +56,10 @@ class SlotExtractor:
     """Extracts the slots a learner stated; see the module docstring for how it decides."""
 
     def __init__(self, vocabulary: Vocabulary | None = None) -> None:
-        self._vocabulary = vocabulary or load_vocabulary()
-        self._matcher = AliasMatcher(self._vocabulary)
+        vocabulary = vocabulary or load_vocabulary()
+        self._matcher = AliasMatcher(vocabulary)
+        self._typical = vocabulary.typical_by_place()
+        self._staff = vocabulary.staff_by_place()
 
     def extract(self, text: str, awaiting: Slot | None = None) -> SlotValues:
         """Slots stated in ``text``; ``awaiting`` is the slot the service just asked about."""
@@ -94,7 +96,7 @@ class SlotExtractor:
                 first = previous.entries[0]
                 partner = first.canonical
                 if first.slot is Slot.PLACE:
-                    partner = self._vocabulary.staff_of(first.canonical)
+                    partner = self._staff.get(first.canonical, GENERIC_STAFF)
                 if first.slot is not Slot.GOAL:
                     entry = Entry(Slot.PARTNER, partner, first.rank)
                     merged[-1] = Mention(previous.start, mention.end, (entry,), mention.rest,
@@ -135,10 +137,14 @@ class SlotExtractor:
 
         stated = frozenset(c.value for c in candidates if c.slot is not Slot.PLACE)
         places = [c for c in candidates if c.slot is Slot.PLACE]
-        fitting = frozenset(c.value for c in places if self._vocabulary.typical(c.value) & stated)
+        fitting = frozenset(c.value for c in places if self._typical_of(c.value) & stated)
         place = best(Slot.PLACE, fitting)
-        typical = self._vocabulary.typical(place) if place else frozenset()
+        typical = self._typical_of(place) if place else frozenset()
         return SlotValues(place, best(Slot.PARTNER, typical), best(Slot.GOAL, typical))
+
+
+    def _typical_of(self, place: str) -> frozenset[str]:
+        return self._typical.get(place, frozenset())
 
 
 def _segments(tokens: list[str]) -> list[int]:
@@ -211,6 +217,8 @@ def _bare_answer(tokens: list[str]) -> str | None:
     joined = " ".join(words)
     if len(words) > _MAX_BARE_WORDS or any(part in joined for part in NON_ANSWER_PARTS):
         return None
+    if not any(char.isalpha() for char in joined):
+        return None  # "0", "??": nothing a place, a person or a goal is called
     if any(word in NEGATORS for word in words) or all(word in NON_ANSWERS for word in words):
         return None
     while words and words[-1] in TRAILING_NOISE:

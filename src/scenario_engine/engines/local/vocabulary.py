@@ -104,15 +104,19 @@ class Vocabulary(BaseModel):
             return self.places
         return self.partners if slot is Slot.PARTNER else self.goals
 
-    def typical(self, place: str) -> frozenset[str]:
-        """Partners and goals that settings list for ``place`` (their names never collide)."""
-        return _typical_index(self).get(place, frozenset())
+    def typical_by_place(self) -> dict[str, frozenset[str]]:
+        """Partners and goals that settings list for each place (their names never collide).
 
-    def staff_of(self, place: str) -> str:
-        for term in self.places:
-            if term.canonical == place and term.staff:
-                return term.staff
-        return GENERIC_STAFF
+        Built on each call: callers keep the result, hashing this model per lookup is slow.
+        """
+        index: dict[str, set[str]] = {}
+        for setting in self.settings:
+            index.setdefault(setting.place, set()).update(setting.partners, setting.goals)
+        return {place: frozenset(values) for place, values in index.items()}
+
+    def staff_by_place(self) -> dict[str, str]:
+        """The partner meant by "<place> staff", for places that have one."""
+        return {term.canonical: term.staff for term in self.places if term.staff}
 
     def english_phrases(self) -> list[str]:
         """Every English alias and canonical value, sorted and unique.
@@ -130,14 +134,6 @@ class Vocabulary(BaseModel):
 
 def _has_hangul(text: str) -> bool:
     return any("\uac00" <= char <= "\ud7a3" for char in text)
-
-
-@cache
-def _typical_index(vocabulary: Vocabulary) -> dict[str, frozenset[str]]:
-    index: dict[str, set[str]] = {}
-    for setting in vocabulary.settings:
-        index.setdefault(setting.place, set()).update(setting.partners, setting.goals)
-    return {place: frozenset(values) for place, values in index.items()}
 
 
 @cache
