@@ -260,3 +260,12 @@ def test_any_text_gives_short_clean_values(text: str, awaiting: Slot | None) -> 
         assert value == value.strip().lower() and value and len(value) <= 60
         assert "|" not in value
 
+
+
+def test_a_shorter_korean_alias_inside_a_word_is_not_its_twin() -> None:
+    expected = SlotValues("hospital", "receptionist", "check in")
+    assert extract("병원 접수처에서 접수하려고요") == expected
+
+
+def test_korean_softeners_do_not_split_an_alias() -> None:
+    assert extract("은행 가서 돈 좀 찾으려고").goal == "withdraw money"

@@ -165,9 +165,9 @@ class AliasMatcher:
 def _merge_same_span(mentions: list[Mention]) -> list[Mention]:
     """One mention per span, holding every meaning: "doctors" is a clinic and a doctor, and
     the surrounding grammar picks one ("at the doctor's", "talk to the doctors")."""
-    by_span: dict[tuple[int, int], Mention] = {}
+    by_span: dict[tuple[int, int, str], Mention] = {}
     for mention in mentions:
-        key = (mention.start, mention.end)
+        key = (mention.start, mention.end, mention.rest)  # "접수" inside "접수처" is no twin
         known = by_span.get(key)
         if known is None:
             by_span[key] = mention

@@ -25,7 +25,10 @@ POSSESSIVES = frozenset({"my", "our", "your", "his", "her", "their"})
 _FILLERS_EN = frozenset(
     {"um", "umm", "ummm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "mm", "mmm", "ah", "ahh"}
 )
-_FILLERS_KO = frozenset({"음", "어", "그", "저", "아", "뭐", "막", "으음", "음음", "어어"})
+_FILLERS_KO = frozenset(
+    {"음", "어", "그", "저", "아", "뭐", "막", "으음", "음음", "어어",
+     "좀", "그냥", "뭐지", "있잖아"}
+)
 _LIKE_KEEPERS = frozenset(
     {"would", "d", "id", "wed", "youd", "i", "you", "we", "they", "dont", "do", "really", "also"}
 )

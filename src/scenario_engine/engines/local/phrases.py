@@ -181,6 +181,7 @@ def _korean_goal(tokens: list[str], index: int, covered: dict[int, set[Slot]]) -
         if marker is None or len(token) <= len(marker):
             return []
         stem = token[: token.rindex(marker)]
+    stem = stem.removesuffix("으")  # "찾으려고" -> "찾": the vowel belongs to the ending
     if not stem or stem.startswith(KO_NOT_GOAL_VERBS):
         return []
     words = [stem + "다"]
