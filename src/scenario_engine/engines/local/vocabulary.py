@@ -8,6 +8,7 @@ value, an alias that normalizes to nothing) at load time instead of as a silent 
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 
@@ -119,21 +120,23 @@ class Vocabulary(BaseModel):
         return {term.canonical: term.staff for term in self.places if term.staff}
 
     def english_phrases(self) -> list[str]:
-        """Every English alias and canonical value, sorted and unique.
+        """Every English alias and canonical value as spoken words, sorted and unique.
 
-        A speech recognizer builds its domain language model from these, so they are the
-        phrases as spoken (lowercase, no Hangul), not the normalized matching keys.
+        A speech recognizer builds its domain language model from these, so hyphens become
+        spaces ("check-in" is said "check in") and phrases it could not spell from letters
+        ("7 eleven", "café", Korean) are left out.
         """
         phrases: set[str] = set()
         for slot in Slot:
             for term in self.terms(slot):
-                phrases.add(term.canonical)
-                phrases.update(alias.lower() for alias in term.en)
-        return sorted(phrase for phrase in phrases if not _has_hangul(phrase))
+                for phrase in (term.canonical, *term.en):
+                    spoken = " ".join(phrase.lower().replace("-", " ").split())
+                    if _SPOKEN.fullmatch(spoken):
+                        phrases.add(spoken)
+        return sorted(phrases)
 
 
-def _has_hangul(text: str) -> bool:
-    return any("\uac00" <= char <= "\ud7a3" for char in text)
+_SPOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?(?: [a-z]+(?:'[a-z]+)?)*")
 
 
 @cache
