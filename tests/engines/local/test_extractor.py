@@ -1,8 +1,9 @@
 """The local slot extractor, measured on utterances written as learners speak.
 
-``extractor_cases.jsonl`` is the development set (written before the extractor); the held-out
-file was written after the vocabulary and is reported separately so that one figure is not
-shaped by the data it was tuned on.
+``extractor_cases.jsonl`` is the development set (written before the extractor). The
+held-out file was written after the vocabulary and the blind file after the first tuning
+round; each was measured once before anything was changed because of it (held-out: slot
+0.937 / exact 0.812; blind: slot 0.969 / exact 0.907) and is reported separately here.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from scenario_engine.engines.local.patterns import MAX_PHRASE_CHARS
 HERE = Path(__file__).parent
 CASES = HERE / "extractor_cases.jsonl"
 HELD_OUT = HERE / "extractor_heldout.jsonl"
+BLIND = HERE / "extractor_blind.jsonl"
 MIN_SLOT_ACCURACY = 0.9
 MIN_HELD_OUT_SLOT_ACCURACY = 0.85
 """Held-out floor: a regression guard below the first honest measurement (0.937)."""
@@ -89,17 +91,18 @@ def test_accuracy_on_learner_utterances(extractor: SlotExtractor) -> None:
     assert result.slot_accuracy >= MIN_SLOT_ACCURACY, "\n".join(result.failures)
 
 
-def test_accuracy_on_held_out_utterances(extractor: SlotExtractor) -> None:
-    result = score(extractor, load_cases(HELD_OUT))
-    print(f"\nheld-out slot accuracy {result.slot_accuracy:.4f}, "
+@pytest.mark.parametrize("path", [HELD_OUT, BLIND], ids=["held-out", "blind"])
+def test_accuracy_on_held_out_utterances(extractor: SlotExtractor, path: Path) -> None:
+    result = score(extractor, load_cases(path))
+    print(f"\n{path.stem} slot accuracy {result.slot_accuracy:.4f}, "
           f"utterance exact match {result.exact_accuracy:.4f}")
     assert result.slot_accuracy >= MIN_HELD_OUT_SLOT_ACCURACY, "\n".join(result.failures)
 
 
 @pytest.mark.parametrize(
     "case",
-    [c for c in load_cases(CASES) + load_cases(HELD_OUT) if "adversarial" in c.tags],
-    ids=lambda c: f"line{c.line}",
+    [c for p in (CASES, HELD_OUT, BLIND) for c in load_cases(p) if "adversarial" in c.tags],
+    ids=lambda c: c.text[:30] or "empty",
 )
 def test_adversarial_text_invents_no_slot(extractor: SlotExtractor, case: Case) -> None:
     got = extractor.extract(case.text, case.awaiting)
@@ -269,3 +272,9 @@ def test_a_shorter_korean_alias_inside_a_word_is_not_its_twin() -> None:
 
 def test_korean_softeners_do_not_split_an_alias() -> None:
     assert extract("은행 가서 돈 좀 찾으려고").goal == "withdraw money"
+
+
+def test_an_alias_naming_the_action_beats_one_naming_its_object() -> None:
+    assert extract("my laptop is broken").goal == "ask for a repair"
+    assert extract("카페에서 coffee 주문하려고").goal == "order coffee"
+    assert extract("헬스장 회원권 해지하고 싶어요").goal == "cancel a subscription"

@@ -6,7 +6,8 @@ prefers saying nothing to guessing: a slot is filled only from words the learner
 
 Decision order for each slot, best first: the value stated after the last correction ("at the
 bank, no wait, the post office"), a vocabulary value over an open-ended phrase, a value in a
-grammatical frame for that slot ("at the X"), a value typical of the chosen place, the
+grammatical frame for that slot ("at the X"), an alias naming the action over one naming its
+object over a bare verb ("my laptop is broken"), a value typical of the chosen place, the
 earliest mention.
 """
 
@@ -35,7 +36,12 @@ from scenario_engine.engines.local.patterns import (
     strip_injections,
 )
 from scenario_engine.engines.local.phrases import capture_phrases, finish
-from scenario_engine.engines.local.vocabulary import GENERIC_STAFF, Vocabulary, load_vocabulary
+from scenario_engine.engines.local.vocabulary import (
+    GENERIC_STAFF,
+    STRONG,
+    Vocabulary,
+    load_vocabulary,
+)
 
 _ANTI = "anti"
 _MAX_BARE_WORDS = 5
@@ -48,6 +54,7 @@ class _Candidate:
     segment: int
     from_vocabulary: bool
     framed: bool
+    strength: int
     start: int
     rank: int
 
@@ -78,7 +85,7 @@ class SlotExtractor:
             if not _negated_at(tokens, phrase.start):
                 candidates.append(
                     _Candidate(phrase.slot, phrase.value, segments[phrase.start], False, True,
-                               phrase.start, 0)
+                               STRONG, phrase.start, 0)
                 )
         values = self._choose(candidates)
         if awaiting is not None and values.is_empty():
@@ -98,7 +105,7 @@ class SlotExtractor:
                 if first.slot is Slot.PLACE:
                     partner = self._staff.get(first.canonical, GENERIC_STAFF)
                 if first.slot is not Slot.GOAL:
-                    entry = Entry(Slot.PARTNER, partner, first.rank)
+                    entry = Entry(Slot.PARTNER, partner, first.rank, first.strength)
                     merged[-1] = Mention(previous.start, mention.end, (entry,), mention.rest,
                                          previous.size + mention.size)
                     continue
@@ -119,7 +126,7 @@ class SlotExtractor:
                 slots = {mention.entries[0].slot}
         return [
             _Candidate(entry.slot, entry.canonical, segments[mention.start], True,
-                       frame == entry.slot, mention.start, entry.rank)
+                       frame == entry.slot, entry.strength, mention.start, entry.rank)
             for entry in mention.entries
             if entry.slot in slots and not (entry.slot is Slot.PLACE and frame == _ANTI)
         ]
@@ -131,8 +138,8 @@ class SlotExtractor:
                 return None
             return max(
                 own,
-                key=lambda c: (c.segment, c.from_vocabulary, c.framed, c.value in typical, -c.start,
-                               -c.rank),
+                key=lambda c: (c.segment, c.from_vocabulary, c.framed, c.strength,
+                               c.value in typical, -c.start, -c.rank),
             ).value
 
         stated = frozenset(c.value for c in candidates if c.slot is not Slot.PLACE)

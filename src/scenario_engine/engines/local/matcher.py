@@ -33,11 +33,13 @@ _END = "\0"
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One meaning of an alias; ``rank`` orders meanings of an ambiguous alias."""
+    """One meaning of an alias; ``rank`` orders meanings of an ambiguous alias, ``strength``
+    says how specifically the alias names it (see ``Term``)."""
 
     slot: Slot
     canonical: str
     rank: int
+    strength: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +73,13 @@ class AliasMatcher:
         meanings: dict[tuple[bool, tuple[str, ...]], list[Entry]] = {}
         for slot in Slot:
             for rank, term in enumerate(vocabulary.terms(slot)):
-                for alias in term.aliases():
+                for alias, strength in term.aliases():
                     words = alias_tokens(alias)
                     korean = any(is_hangul(word) for word in words)
                     tokens = tuple(w for w in words if korean or w not in SKIP_WORDS)
                     if not tokens:
                         raise ValueError(f"alias {alias!r} normalizes to nothing")
-                    entry = Entry(slot, term.canonical, rank)
+                    entry = Entry(slot, term.canonical, rank, strength)
                     bucket = meanings.setdefault((korean, tokens), [])
                     if entry not in bucket:
                         bucket.append(entry)

@@ -21,27 +21,43 @@ GENERIC_STAFF = "staff"
 """Partner canonical for a bare "staff"/"직원"; the extractor refines it with a place's staff."""
 
 
+STRONG, OBJECT, GENERIC = 2, 1, 0
+"""Alias strengths: naming the action, naming only its object, a bare verb."""
+
+
 class Term(BaseModel):
-    """One canonical value and the ways learners say it."""
+    """One canonical value and the ways learners say it.
+
+    ``en``/``ko`` name the value itself; ``objects`` only name what it is about ("laptop" for
+    "buy a laptop") and ``generic`` are bare verbs ("order"): when one utterance holds several,
+    "my laptop is broken" is a repair and "커피 주문" is ordering coffee.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     canonical: str = Field(min_length=1, max_length=60)
     en: tuple[str, ...] = ()
     ko: tuple[str, ...] = ()
+    objects: tuple[str, ...] = ()
+    generic: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _check_aliases(self) -> Term:
         if self.canonical != self.canonical.strip().lower():
             raise ValueError(f"canonical value must be trimmed lowercase: {self.canonical!r}")
-        for alias in (*self.en, *self.ko):
+        for alias in (*self.en, *self.ko, *self.objects, *self.generic):
             if not alias.strip():
                 raise ValueError(f"empty alias in {self.canonical!r}")
         return self
 
-    def aliases(self) -> tuple[str, ...]:
-        """Every surface form, the canonical value included (it is also what learners say)."""
-        return (self.canonical, *self.en, *self.ko)
+    def aliases(self) -> tuple[tuple[str, int], ...]:
+        """Every surface form with its strength, the canonical value included (learners say
+        it too)."""
+        return (
+            *((alias, STRONG) for alias in (self.canonical, *self.en, *self.ko)),
+            *((alias, OBJECT) for alias in self.objects),
+            *((alias, GENERIC) for alias in self.generic),
+        )
 
 
 class PlaceTerm(Term):
@@ -129,7 +145,7 @@ class Vocabulary(BaseModel):
         phrases: set[str] = set()
         for slot in Slot:
             for term in self.terms(slot):
-                for phrase in (term.canonical, *term.en):
+                for phrase in (term.canonical, *term.en, *term.objects, *term.generic):
                     spoken = " ".join(phrase.lower().replace("-", " ").split())
                     if _SPOKEN.fullmatch(spoken):
                         phrases.add(spoken)
