@@ -29,7 +29,7 @@ class SlotValues:
         return replace(self, **{slot.value: value})
 
     def overlaid_with(self, newer: SlotValues) -> SlotValues:
-        """Values of ``newer`` win where it states one: a later correction replaces an earlier value."""
+        """Values of ``newer`` win where it states one: a later correction replaces the old."""
         return SlotValues(
             place=newer.place or self.place,
             partner=newer.partner or self.partner,
