@@ -58,7 +58,7 @@ def test_error_events_map_to_stable_codes_without_upstream_text() -> None:
     error = server(type="error", error={"type": "invalid_request_error", "message": "secret text",
                                         "code": "input_audio_buffer_commit_empty"})
     [fault] = mapper.feed(error)
-    assert fault == InputFault("input_audio_too_short", fault.message, fatal=False)
+    assert fault == InputFault("input_audio_commit_empty", fault.message, fatal=False)
     assert "secret text" not in fault.message
     assert mapper.feed(server(type="input_audio_buffer.speech_started", audio_start_ms=0,
                               item_id="i")) == [SpeechStarted()]

@@ -126,7 +126,7 @@ async def test_clear_drops_the_buffer_and_an_empty_commit_is_a_non_fatal_fault(
     await speech_input.clear()
     await speech_input.commit()
     seen = await next_events(events, lambda e: isinstance(e, InputFault))
-    assert seen == [InputFault("input_audio_too_short", seen[0].message, fatal=False)]
+    assert seen == [InputFault("input_audio_commit_empty", seen[0].message, fatal=False)]
     assert [e["type"] for e in peer.realtime.received][-2:] == [
         "input_audio_buffer.clear",
         "input_audio_buffer.commit",

@@ -113,7 +113,8 @@ async def test_an_upstream_that_stays_away_is_a_fatal_fault(
 
     seen = [event async for event in events]  # the stream ends after the fatal fault
     assert seen[:-1] == [InputReconnecting(attempt=1), InputReconnecting(attempt=2)]
-    assert seen[-1] == InputFault("upstream_unavailable", seen[-1].message, fatal=True)
+    assert seen[-1] == InputFault("engine_unavailable", seen[-1].message, fatal=True)
+    assert "unreachable" in seen[-1].message
 
 
 async def test_an_upstream_that_ends_the_session_normally_is_a_fatal_fault(
@@ -125,7 +126,8 @@ async def test_an_upstream_that_ends_the_session_normally_is_a_fatal_fault(
     await peer.drop_sessions(code=1000)
 
     seen = [event async for event in speech_input.events()]
-    assert seen == [InputFault("upstream_closed", seen[0].message, fatal=True)]
+    assert seen == [InputFault("engine_unavailable", seen[0].message, fatal=True)]
+    assert "ended the session" in seen[0].message
 
 
 async def test_start_fails_cleanly_when_the_upstream_refuses_the_handshake(
@@ -158,4 +160,5 @@ async def test_a_transcript_that_never_comes_is_a_non_fatal_fault(
     await speech_input.commit()
 
     seen = await next_events(speech_input.events(), lambda e: isinstance(e, InputFault))
-    assert seen == [InputFault("transcription_timeout", seen[0].message, fatal=False)]
+    assert seen == [InputFault("transcription_failed", seen[0].message, fatal=False)]
+    assert "in time" in seen[0].message

@@ -55,5 +55,10 @@ class OpenAIEngine:
             language=self._config.transcription_language,
         )
 
+    def unready_reason(self) -> str | None:
+        """Always ready once built (the key is checked then): probing the API on every
+        ``/readyz`` would cost requests, and a session that cannot reach it says so itself."""
+        return None
+
     async def aclose(self) -> None:
         await self._client.close()

@@ -34,11 +34,9 @@ REALTIME_SAMPLE_RATE: Final = 24_000
 """The only PCM rate the Realtime API accepts (``audio/pcm`` at 24 kHz)."""
 
 UPSTREAM_ERROR_CODES: dict[str, str] = {
-    "input_audio_buffer_commit_empty": "input_audio_too_short",
-    "rate_limit_exceeded": "upstream_rate_limited",
-    "session_expired": "upstream_session_expired",
+    "input_audio_buffer_commit_empty": "input_audio_commit_empty",
 }
-"""Upstream ``error.code`` -> stable client code; anything else becomes ``upstream_error``."""
+"""Upstream ``error.code`` -> public error code (docs/protocol.md); else ``upstream_error``."""
 
 
 class SpeechInputUnavailable(Exception):
@@ -100,7 +98,7 @@ class InputEventMapper:
         """The transcript of ``item_id`` took too long: report it and release later turns."""
         if item_id not in self._order or item_id in self._done:
             return []
-        fault = InputFault("transcription_timeout", "the transcript of a turn did not arrive")
+        fault = InputFault("transcription_failed", "a transcript did not arrive in time")
         return self._finish(item_id, fault)
 
     def feed(self, event: RealtimeServerEvent) -> list[SpeechInputEvent]:

@@ -30,15 +30,15 @@ from openai.types.chat import ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
 
 from scenario_engine.domain.llm import LLMError
-from scenario_engine.domain.slots import Slot, SlotValues
-from scenario_engine.domain.state import ScenarioState
-from scenario_engine.engines.openai.prompts import (
+from scenario_engine.domain.prompts import (
     Prompt,
     build_extract_prompt,
     build_fallback_prompt,
     build_final_prompt,
     build_follow_up_prompt,
 )
+from scenario_engine.domain.slots import Slot, SlotValues
+from scenario_engine.domain.state import ScenarioState
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

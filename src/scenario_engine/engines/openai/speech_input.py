@@ -176,16 +176,16 @@ class OpenAISpeechInput:
             async for event in conn:
                 await self._handle(conn, event)
             if not self._closing:
-                self._fail("upstream_closed", "the speech recognition service ended the session")
+                self._fail("the speech recognition service ended the session")
         except _NETWORK_ERRORS as exc:
             if not self._closing:
                 log.warning("speech input lost its upstream for good: %s", type(exc).__name__)
-                self._fail("upstream_unavailable", "the speech recognition service is unreachable")
+                self._fail("the speech recognition service is unreachable")
         finally:
             self._ready = False
 
-    def _fail(self, code: str, message: str) -> None:
-        self._queue.put_nowait(InputFault(code, message, fatal=True))
+    def _fail(self, message: str) -> None:
+        self._queue.put_nowait(InputFault("engine_unavailable", message, fatal=True))
         self._queue.put_nowait(None)
 
     async def _handle(self, conn: AsyncRealtimeConnection, event: RealtimeServerEvent) -> None:
