@@ -34,8 +34,12 @@ async def opened(
         await closer.aclose()
 
 
+@pytest.mark.parametrize(
+    "close_code",
+    [1011, 1001, 1012],  # server error; going away (the 60-minute session cap); restart
+)
 async def test_a_dropped_socket_reconnects_and_replays_the_unfinished_turn(
-    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput]
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput], close_code: int
 ) -> None:
     said = speech(1000, frequency=350)
     peer.realtime.transcripts[said] = "I want to check in"
@@ -46,7 +50,7 @@ async def test_a_dropped_socket_reconnects_and_replays_the_unfinished_turn(
 
     for chunk in parts[:5]:
         await speech_input.append_audio(chunk)
-    await peer.drop_sessions(code=1011)
+    await peer.drop_sessions(code=close_code)
     for chunk in parts[5:]:  # spoken while the upstream is away: kept, not lost
         await speech_input.append_audio(chunk)
     await speech_input.commit()
