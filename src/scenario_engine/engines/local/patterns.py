@@ -56,7 +56,8 @@ _INJECTION = re.compile(
     r"|\b(?:system|assistant|developer)\s*:"
     r"|\byou are now\b|\bnew instructions?\b|\bjson\b"
     r"|\b(?:set|change|make|put|fill)\b[^.!?\n]{0,20}\b(?:place|partner|goal|slots?|fields?)\b"
-    r"|\b(?:place|partner|goal|slot)\s*[:=]"
+    r"|\b(?:place|partner|goal|slot|conversation_partner|conversation_goal)[\"']?\s*[:=]"
+    r"|(?:장소|상대|목표)\s*[:=]"
     r"|\b(?:output|print|return|respond)\b[^.!?\n]{0,30}\b(?:place|partner|goal)\b"
     r"|무시하|무시해|지시|명령어|시스템|프롬프트|설정해|출력해"
 )
