@@ -7,7 +7,8 @@ start-up; each session opens its own speech input.
 from __future__ import annotations
 
 from scenario_engine.config import AppConfig
-from scenario_engine.engines.base import EngineInfo
+from scenario_engine.domain.llm import ScenarioLLM
+from scenario_engine.engines.base import EngineInfo, SpeechOutput
 from scenario_engine.engines.local.llm import LocalScenarioLLM
 from scenario_engine.engines.local.speech_input import LocalSpeechInput
 from scenario_engine.engines.local.speech_output import LocalSpeechOutput
@@ -15,8 +16,9 @@ from scenario_engine.engines.local.speech_output import LocalSpeechOutput
 
 class LocalEngine:
     def __init__(self, config: AppConfig) -> None:
-        self.llm = LocalScenarioLLM()
-        self.speech_output = LocalSpeechOutput()
+        self.llm: ScenarioLLM = LocalScenarioLLM()
+        self._tts = LocalSpeechOutput()
+        self.speech_output: SpeechOutput = self._tts
         self._server_vad = config.server_vad
         self.info = EngineInfo(
             name="local",
@@ -33,4 +35,4 @@ class LocalEngine:
         return None
 
     async def aclose(self) -> None:
-        self.speech_output.close()
+        self._tts.close()

@@ -138,10 +138,13 @@ KO_NOT_GOAL_VERBS = (
 KO_NON_PLACES = frozenset({"여기", "거기", "저기", "지금", "오늘", "내일", "어제", "한국", "집"})
 NON_ANSWERS = frozenset(
     {"yes", "no", "ok", "okay", "yeah", "yep", "nope", "idk", "sure", "maybe", "what", "pardon",
-     "sorry", "hello", "hi", "thanks", "thank", "네", "예", "응", "아니요", "아뇨", "몰라요",
-     "몰라", "글쎄요", "글쎄", "모르겠어요", "없어요", "안녕하세요"}
+     "sorry", "hello", "hi", "thanks", "thank", "whatever", "anything", "nothing", "anyone",
+     "nobody", "nowhere", "anywhere", "dunno", "hmm", "um", "uh",
+     "네", "예", "응", "아니요", "아뇨", "몰라요", "몰라", "글쎄요", "글쎄", "모르겠어요", "없어요",
+     "안녕하세요"}
 )
-NON_ANSWER_PARTS = ("dont know", "not sure", "no idea", "모르", "글쎄", "repeat", "what do you")
+NON_ANSWER_PARTS = ("dont know", "not sure", "no idea", "doesnt matter", "dont care",
+                    "모르", "글쎄", "아무", "상관없", "repeat", "what do you")
 
 MAX_PHRASE_WORDS = {Slot.PLACE: 4, Slot.PARTNER: 4, Slot.GOAL: 7}
 MAX_PHRASE_CHARS = 40
