@@ -1,0 +1,117 @@
+"""Events a client sends (SPEC.md, "Client -> service")."""
+
+from __future__ import annotations
+
+import binascii
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from scenario_engine.protocol.errors import ErrorCode
+
+MIN_SAMPLE_RATE = 8_000
+MAX_SAMPLE_RATE = 48_000
+DEFAULT_SAMPLE_RATE = 24_000
+DEFAULT_MAX_TEXT_CHARS = 1000
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class _ClientEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class InputAudioChunk(_ClientEvent):
+    """Append learner audio: base64 PCM16 mono little-endian."""
+
+    type: Literal["input_audio_chunk"]
+    audio: str
+    sample_rate: int = DEFAULT_SAMPLE_RATE
+    _pcm: bytes = PrivateAttr(b"")
+
+    @property
+    def pcm(self) -> bytes:
+        """The decoded samples (decoded once, while validating)."""
+        return self._pcm
+
+    @field_validator("sample_rate")
+    @classmethod
+    def _rate_in_range(cls, value: int) -> int:
+        if not MIN_SAMPLE_RATE <= value <= MAX_SAMPLE_RATE:
+            raise PydanticCustomError(
+                ErrorCode.UNSUPPORTED_SAMPLE_RATE,
+                "sample_rate must be between {lo} and {hi} Hz, got {rate}",
+                {"lo": MIN_SAMPLE_RATE, "hi": MAX_SAMPLE_RATE, "rate": value},
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _audio_is_pcm16(self) -> InputAudioChunk:
+        try:
+            pcm = binascii.a2b_base64(self.audio, strict_mode=True)
+        except binascii.Error:
+            raise PydanticCustomError(
+                ErrorCode.INVALID_AUDIO, "audio is not valid base64"
+            ) from None
+        if len(pcm) % 2:
+            raise PydanticCustomError(
+                ErrorCode.INVALID_AUDIO,
+                "audio must be whole PCM16 samples (an even number of bytes), got {n} bytes",
+                {"n": len(pcm)},
+            )
+        self._pcm = pcm
+        return self
+
+
+class InputAudioCommit(_ClientEvent):
+    """End of the learner's turn when server VAD is off."""
+
+    type: Literal["input_audio_commit"]
+
+
+class InputAudioClear(_ClientEvent):
+    """Drop buffered, uncommitted audio."""
+
+    type: Literal["input_audio_clear"]
+
+
+class TextTurn(_ClientEvent):
+    """A typed learner turn; it may start the conversation."""
+
+    type: Literal["text"]
+    text: str
+
+    @field_validator("text")
+    @classmethod
+    def _text_is_speech_like(cls, value: str, info: ValidationInfo) -> str:
+        limit = (info.context or {}).get("max_text_chars", DEFAULT_MAX_TEXT_CHARS)
+        if len(value) > limit:
+            raise PydanticCustomError(
+                ErrorCode.TEXT_TOO_LONG,
+                "text is {n} characters long; the limit is {limit}",
+                {"n": len(value), "limit": limit},
+            )
+        if _CONTROL_CHARS.search(value):
+            raise PydanticCustomError(
+                ErrorCode.INVALID_TEXT, "text must not contain NUL or other control characters"
+            )
+        stripped = value.strip()
+        if not stripped:
+            raise PydanticCustomError(ErrorCode.EMPTY_TEXT, "text is empty")
+        return stripped
+
+
+ClientEvent = Annotated[
+    InputAudioChunk | InputAudioCommit | InputAudioClear | TextTurn,
+    Field(discriminator="type"),
+]

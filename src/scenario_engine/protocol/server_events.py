@@ -1,0 +1,126 @@
+"""Events the service sends (SPEC.md, "Service -> client"), and their encoding."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scenario_engine.protocol.errors import ErrorCode
+
+
+class _ServerEvent(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+class EngineDescription(BaseModel):
+    """Which engine serves the session, so a client can adapt (e.g. commit when VAD is off)."""
+
+    name: str
+    speech_input: str
+    llm: str
+    speech_output: str
+    turn_detection: Literal["server_vad", "manual"]
+    input_sample_rates: tuple[int, int] = Field(description="Accepted sample_rate range, in Hz.")
+    output_sample_rate: int
+
+
+class SessionReady(_ServerEvent):
+    """The speech engine session is up; the client may send."""
+
+    type: Literal["session.ready"] = "session.ready"
+    session_id: str
+    engine: EngineDescription
+
+
+class SessionReconnecting(_ServerEvent):
+    """The upstream speech engine dropped and is being reconnected; nothing said is lost."""
+
+    type: Literal["session.reconnecting"] = "session.reconnecting"
+    attempt: int
+
+
+class InputAudioSpeechStarted(_ServerEvent):
+    """Server VAD heard the learner start speaking."""
+
+    type: Literal["input_audio.speech_started"] = "input_audio.speech_started"
+
+
+class InputAudioSpeechStopped(_ServerEvent):
+    """Server VAD heard the learner stop; the turn is being transcribed."""
+
+    type: Literal["input_audio.speech_stopped"] = "input_audio.speech_stopped"
+
+
+class InputAudioTranscript(_ServerEvent):
+    """A learner turn was transcribed."""
+
+    type: Literal["input_audio.transcript"] = "input_audio.transcript"
+    transcript: str
+
+
+class ResponseAudioDelta(_ServerEvent):
+    """A chunk of a spoken reply: base64 PCM16 mono little-endian."""
+
+    type: Literal["response.audio.delta"] = "response.audio.delta"
+    delta: str
+    sample_rate: int
+
+
+class ResponseAudioDone(_ServerEvent):
+    """End of one spoken reply."""
+
+    type: Literal["response.audio.done"] = "response.audio.done"
+
+
+class ResponseAudioTranscriptDone(_ServerEvent):
+    """The full text of a reply (sent even when no audio could be made)."""
+
+    type: Literal["response.audio_transcript.done"] = "response.audio_transcript.done"
+    transcript: str
+
+
+class ScenarioJson(BaseModel):
+    """The final scenario; null where the learner never said it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    place: str | None
+    conversation_partner: str | None
+    conversation_goal: str | None
+
+
+class ScenarioCompleted(_ServerEvent):
+    """The scenario is final; the service then closes the socket with code 1000."""
+
+    type: Literal["scenario.completed"] = "scenario.completed"
+    scenario: ScenarioJson = Field(alias="json")
+    completed: Literal[True] = True
+
+
+class ErrorEvent(_ServerEvent):
+    """Bad input or an engine fault; ``code`` is stable (docs/protocol.md lists them)."""
+
+    type: Literal["error"] = "error"
+    code: ErrorCode
+    message: str
+
+
+ServerEvent = Annotated[
+    SessionReady
+    | SessionReconnecting
+    | InputAudioSpeechStarted
+    | InputAudioSpeechStopped
+    | InputAudioTranscript
+    | ResponseAudioDelta
+    | ResponseAudioDone
+    | ResponseAudioTranscriptDone
+    | ScenarioCompleted
+    | ErrorEvent,
+    Field(discriminator="type"),
+]
+
+
+def encode_server_event(event: _ServerEvent) -> str:
+    """The JSON text frame for ``event``; aliases apply (``scenario`` goes out as ``json``)."""
+    return event.model_dump_json(by_alias=True)

@@ -1,0 +1,308 @@
+"""ScenarioSession: one learner's dialog, from client events and speech input to replies.
+
+The transport hands it parsed client events; it drives the speech input, feeds learner turns
+to the ScenarioBuilder one at a time, speaks each reply and queues server events on an
+Outbox. It never touches the socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+from scenario_engine.config import AppConfig
+from scenario_engine.domain.builder import Reply, ScenarioBuilder
+from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
+from scenario_engine.engines.base import (
+    AudioChunk,
+    Engine,
+    InputFault,
+    InputReconnecting,
+    SpeechStarted,
+    SpeechStopped,
+    TranscriptReady,
+)
+from scenario_engine.observability.metrics import Metrics
+from scenario_engine.protocol import (
+    ClientEvent,
+    ErrorCode,
+    ErrorEvent,
+    InputAudioChunk,
+    InputAudioClear,
+    InputAudioCommit,
+    InputAudioSpeechStarted,
+    InputAudioSpeechStopped,
+    InputAudioTranscript,
+    ProtocolError,
+    ResponseAudioDelta,
+    ResponseAudioDone,
+    ResponseAudioTranscriptDone,
+    ScenarioCompleted,
+    ScenarioJson,
+    SessionReady,
+    SessionReconnecting,
+    TextTurn,
+    encode_server_event,
+)
+from scenario_engine.protocol.client_events import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE
+from scenario_engine.protocol.server_events import EngineDescription
+from scenario_engine.session.audio_budget import AudioBudget
+from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
+from scenario_engine.session.speaker import ReplySpeaker
+
+ServerEventModel = (
+    SessionReady
+    | SessionReconnecting
+    | InputAudioSpeechStarted
+    | InputAudioSpeechStopped
+    | InputAudioTranscript
+    | ResponseAudioDelta
+    | ResponseAudioDone
+    | ResponseAudioTranscriptDone
+    | ScenarioCompleted
+    | ErrorEvent
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _error_code(code: str) -> ErrorCode:
+    """Engines report plain strings; anything not in the public catalogue is an upstream error."""
+    try:
+        return ErrorCode(code)
+    except ValueError:
+        return ErrorCode.UPSTREAM_ERROR
+
+
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    text: str
+    kind: str
+    """``text`` (typed) or ``voice`` (transcribed)."""
+    ended_at: float
+    """When the learner finished the turn (monotonic): typed, VAD end, or commit."""
+
+
+class ScenarioSession:
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        engine: Engine,
+        config: AppConfig,
+        outbox: Outbox,
+        metrics: Metrics,
+        start_timeout_s: float = 15.0,
+    ) -> None:
+        self.session_id = session_id
+        self._engine = engine
+        self._outbox = outbox
+        self._metrics = metrics
+        self._start_timeout_s = start_timeout_s
+        self.builder = ScenarioBuilder(engine.llm, config.max_attempts)
+        self._audio_budget = AudioBudget(config.max_audio_ahead_s, config.max_turn_audio_s)
+        self._flood_reported_at: dict[ErrorCode, float] = {}
+        self._replying = asyncio.Lock()
+        """Held while a turn is answered, so a shutdown can let the reply finish."""
+        self._speech_input = engine.open_speech_input()
+        self._speaker = ReplySpeaker(engine.speech_output, self._emit, metrics)
+        self._turns: asyncio.Queue[_Turn | InputFault] = asyncio.Queue()
+        """Learner turns in order, or the fatal fault that ends the session."""
+        self._speech_ended_at: float | None = None
+        self.completed = False
+        self.outcome: str | None = None
+        """How the dialog ended: completed, fallback or error (None while it runs)."""
+        self.events_in = 0
+        self.events_out = 0
+
+    # --- lifecycle ------------------------------------------------------------------------------
+    async def start(self) -> bool:
+        """Bring the speech input up, then tell the client it may send. False if it failed."""
+        try:
+            await asyncio.wait_for(self._speech_input.start(), self._start_timeout_s)
+        except TimeoutError:
+            await self._fail(
+                ErrorCode.ENGINE_UNAVAILABLE, "the speech engine did not start in time"
+            )
+            return False
+        except Exception as exc:
+            logger.exception("speech input failed to start")
+            await self._fail(
+                ErrorCode.ENGINE_UNAVAILABLE,
+                f"the speech engine failed to start ({type(exc).__name__})",
+            )
+            return False
+        info = self._engine.info
+        await self._emit(
+            SessionReady(
+                session_id=self.session_id,
+                engine=EngineDescription(
+                    name=info.name,
+                    speech_input=info.speech_input,
+                    llm=info.llm,
+                    speech_output=info.speech_output,
+                    turn_detection="server_vad"
+                    if info.turn_detection == "server_vad"
+                    else "manual",
+                    input_sample_rates=(MIN_SAMPLE_RATE, MAX_SAMPLE_RATE),
+                    output_sample_rate=self._engine.speech_output.sample_rate,
+                ),
+            )
+        )
+        return True
+
+    async def run(self) -> None:
+        """Relay speech input events and answer turns until the dialog ends."""
+        pump = asyncio.create_task(self._pump_speech_input(), name=f"{self.session_id}:speech-in")
+        try:
+            await self._answer_turns()
+        finally:
+            pump.cancel()
+            await asyncio.gather(pump, return_exceptions=True)
+
+    async def aclose(self) -> None:
+        await self._speech_input.aclose()
+
+    @property
+    def ending(self) -> bool:
+        """The session has queued its close; no more events will go out."""
+        return self._outbox.closing
+
+    async def end(self, code: ErrorCode, message: str, close_code: int) -> None:
+        """Stop the session for a limit or a shutdown: report why, then close."""
+        self.outcome = self.outcome or code.value
+        await self._emit(ErrorEvent(code=code, message=message))
+        self._outbox.close(close_code, code.value)
+
+    async def wait_reply_spoken(self) -> None:
+        """Return once no reply is being produced (the next turn will not start)."""
+        await self._replying.acquire()
+
+    # --- client events --------------------------------------------------------------------------
+    async def handle(self, event: ClientEvent) -> None:
+        self.events_in += 1
+        if self.completed:
+            await self.reject(
+                ProtocolError(ErrorCode.SESSION_COMPLETED, "the scenario is already complete")
+            )
+            return
+        if isinstance(event, InputAudioChunk):
+            refusal = self._audio_budget.admit(event.pcm, event.sample_rate, time.monotonic())
+            if refusal is not None:
+                await self.reject_flood(refusal)
+                return
+            await self._speech_input.append_audio(
+                AudioChunk(pcm=event.pcm, base64=event.audio, sample_rate=event.sample_rate)
+            )
+        elif isinstance(event, TextTurn):
+            self._turns.put_nowait(_Turn(event.text, "text", time.monotonic()))
+        elif isinstance(event, InputAudioCommit):
+            self._speech_ended_at = time.monotonic()
+            self._audio_budget.end_turn()
+            await self._speech_input.commit()
+        elif isinstance(event, InputAudioClear):
+            self._audio_budget.end_turn()
+            await self._speech_input.clear()
+
+    async def reject(self, error: ProtocolError) -> None:
+        self.events_in += 1
+        await self._emit(ErrorEvent(code=error.code, message=error.message))
+
+    async def reject_flood(self, error: ProtocolError) -> None:
+        """Refuse input over a limit, reporting each code at most once a second.
+
+        Answering every frame of a flood would amplify it; one error a second tells the client.
+        """
+        now = time.monotonic()
+        if now - self._flood_reported_at.get(error.code, -1e9) >= 1.0:
+            self._flood_reported_at[error.code] = now
+            await self._emit(ErrorEvent(code=error.code, message=error.message))
+
+    # --- the pipeline ---------------------------------------------------------------------------
+    async def _pump_speech_input(self) -> None:
+        async for event in self._speech_input.events():
+            if isinstance(event, TranscriptReady):
+                await self._on_transcript(event.text)
+            elif isinstance(event, SpeechStarted):
+                await self._emit(InputAudioSpeechStarted())
+            elif isinstance(event, SpeechStopped):
+                self._speech_ended_at = time.monotonic()
+                self._audio_budget.end_turn()
+                await self._emit(InputAudioSpeechStopped())
+            elif isinstance(event, InputReconnecting):
+                logger.warning("speech input reconnecting (attempt %d)", event.attempt)
+                self._metrics.upstream_reconnects.inc()
+                await self._emit(SessionReconnecting(attempt=event.attempt))
+            elif isinstance(event, InputFault):
+                if event.fatal:
+                    self._turns.put_nowait(event)
+                    return
+                await self._emit(ErrorEvent(code=_error_code(event.code), message=event.message))
+
+    async def _on_transcript(self, text: str) -> None:
+        now = time.monotonic()
+        ended_at, self._speech_ended_at = self._speech_ended_at or now, None
+        self._metrics.recognition.observe(now - ended_at)
+        text = text.strip()
+        if not text:
+            await self._emit(
+                ErrorEvent(
+                    code=ErrorCode.NO_SPEECH_RECOGNIZED,
+                    message="no words were recognized in the last turn; please say it again",
+                )
+            )
+            return
+        await self._emit(InputAudioTranscript(transcript=text))
+        self._turns.put_nowait(_Turn(text, "voice", ended_at))
+
+    async def _answer_turns(self) -> None:
+        while True:
+            turn = await self._turns.get()
+            if isinstance(turn, InputFault):
+                logger.error("speech input failed for good: %s", turn.code)
+                await self._fail(_error_code(turn.code), turn.message)
+                return
+            async with self._replying:
+                if self.ending:
+                    return
+                reply = await self._answer(turn)
+            if reply.scenario is not None:
+                await self._complete(reply)
+                return
+
+    async def _answer(self, turn: _Turn) -> Reply:
+        thinking = time.monotonic()
+        reply = await self.builder.respond(turn.text)
+        self._metrics.llm.observe(time.monotonic() - thinking)
+        self._metrics.turns.labels(turn.kind).inc()
+        if reply.fault is not None:
+            await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
+        elif reply.is_question:
+            self._metrics.follow_ups.inc()
+        first_audio_at = await self._speaker.say(reply.text, reply.language)
+        if first_audio_at is not None:
+            self._metrics.turn_latency.observe(first_audio_at - turn.ended_at)
+        return reply
+
+    async def _complete(self, reply: Reply) -> None:
+        self.completed = True
+        self.outcome = "fallback" if reply.by_fallback else "completed"
+        if reply.by_fallback:
+            self._metrics.fallbacks.inc()
+        await self._emit(ScenarioCompleted(scenario=ScenarioJson.model_validate(reply.scenario)))
+        self._outbox.close(CLOSE_NORMAL, "scenario completed")
+
+    async def _fail(self, code: ErrorCode, message: str) -> None:
+        """Tell the learner in Korean (spoken where possible), report the code, close."""
+        self.outcome = "error"
+        await self._speaker.say(KOREAN_FALLBACK_MESSAGE, "ko")
+        await self._emit(ErrorEvent(code=code, message=message))
+        self._outbox.close(CLOSE_INTERNAL_ERROR, code.value)
+
+    async def _emit(self, event: ServerEventModel) -> None:
+        self.events_out += 1
+        if isinstance(event, ErrorEvent):
+            self._metrics.errors.labels(event.code.value).inc()
+        await self._outbox.put(encode_server_event(event))

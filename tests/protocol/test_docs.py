@@ -1,0 +1,59 @@
+"""docs/protocol.md and the protocol models must not drift apart."""
+
+import json
+import re
+import typing
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from scenario_engine.protocol import (
+    ClientEvent,
+    ErrorCode,
+    ProtocolError,
+    ProtocolLimits,
+    ServerEvent,
+    parse_client_frame,
+)
+
+DOC = (Path(__file__).parents[2] / "docs" / "protocol.md").read_text()
+
+
+def _event_types(union: object) -> set[str]:
+    members = typing.get_args(typing.get_args(union)[0])
+    return {member.model_fields["type"].annotation.__args__[0] for member in members}
+
+
+def _section(heading: str) -> str:
+    return DOC.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _examples(section: str) -> dict[str, dict[str, object]]:
+    found = {}
+    for name, block in re.findall(r"### `([^`]+)`\n.*?```json\n(.*?)\n```", section, re.S):
+        found[name] = json.loads(block)
+    return found
+
+
+def test_every_client_event_is_documented_with_a_valid_example() -> None:
+    examples = _examples(_section("Client -> service"))
+    assert set(examples) == _event_types(ClientEvent)
+    for name, example in examples.items():
+        event = parse_client_frame(json.dumps(example), ProtocolLimits())
+        assert not isinstance(event, ProtocolError), (name, event)
+        assert example["type"] == name
+
+
+def test_every_server_event_is_documented_with_a_valid_example() -> None:
+    examples = _examples(_section("Service -> client"))
+    assert set(examples) == _event_types(ServerEvent)
+    adapter: TypeAdapter[object] = TypeAdapter(ServerEvent)
+    for name, example in examples.items():
+        event = adapter.validate_python(example)
+        assert event.type == name  # type: ignore[attr-defined]
+        assert json.loads(event.model_dump_json(by_alias=True)) == example  # type: ignore[attr-defined]
+
+
+def test_error_code_table_matches_the_enum() -> None:
+    documented = re.findall(r"^\| `([a-z_]+)` \|", _section("Error codes"), re.M)
+    assert sorted(documented) == sorted(code.value for code in ErrorCode)
