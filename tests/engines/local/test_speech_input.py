@@ -154,7 +154,7 @@ async def test_unsupported_sample_rate_is_reported_and_dropped(vad_off: LocalSpe
     await vad_off.append_audio(audio(silence(0.1, 96_000), 96_000))
     (fault,) = await next_events(vad_off, InputFault)
     assert isinstance(fault, InputFault)
-    assert fault.code == "input_audio_sample_rate_unsupported" and not fault.fatal
+    assert fault.code == "unsupported_sample_rate" and not fault.fatal
 
 
 async def test_aclose_ends_the_event_stream_and_frees_the_decoder(
