@@ -37,8 +37,11 @@ from scenario_engine.engines.base import (
     SpeechInputEvent,
 )
 from scenario_engine.engines.openai.events import (
+    CLEAR_EVENT,
+    COMMIT_EVENT,
     InputEventMapper,
     SpeechInputUnavailable,
+    append_event,
     fault_for_error,
     transcription_session,
 )
@@ -123,7 +126,7 @@ class OpenAISpeechInput:
     async def _send_audio(self, audio: str, n_bytes: int) -> None:
         self._audio.add(audio, n_bytes)
         if self._ready and self._conn is not None:
-            await self._guarded(self._conn.input_audio_buffer.append(audio=audio))
+            await self._guarded(self._conn.send_raw(append_event(audio)))
 
     async def commit(self) -> None:
         if (tail := self._resampler.flush()) is not None:
@@ -132,12 +135,12 @@ class OpenAISpeechInput:
         # confirms, the replay commits it again on the next session.
         self._audio.commit_tail()
         if self._ready and self._conn is not None:
-            await self._guarded(self._conn.input_audio_buffer.commit())
+            await self._guarded(self._conn.send_raw(COMMIT_EVENT))
 
     async def clear(self) -> None:
         self._audio.cleared()
         if self._ready and self._conn is not None:
-            await self._guarded(self._conn.input_audio_buffer.clear())
+            await self._guarded(self._conn.send_raw(CLEAR_EVENT))
 
     async def events(self) -> AsyncIterator[SpeechInputEvent]:
         while (event := await self._queue.get()) is not None:
@@ -234,13 +237,13 @@ class OpenAISpeechInput:
         plan = self._audio.replay()
         sent_tail = self._audio.tail_count
         for audio, commit in plan:
-            await self._guarded(conn.input_audio_buffer.append(audio=audio))
+            await self._guarded(conn.send_raw(append_event(audio)))
             if commit and not self._server_vad:
-                await self._guarded(conn.input_audio_buffer.commit())
+                await self._guarded(conn.send_raw(COMMIT_EVENT))
         while extra := self._audio.tail_after(sent_tail):
             sent_tail += len(extra)
             for audio in extra:
-                await self._guarded(conn.input_audio_buffer.append(audio=audio))
+                await self._guarded(conn.send_raw(append_event(audio)))
         self._ready = True
 
     def _on_reconnecting(self, event: ReconnectingEvent) -> ReconnectingOverrides | None:
