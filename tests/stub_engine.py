@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scenario_engine.domain.slots import SlotValues
+from scenario_engine.domain import phrasing
+from scenario_engine.domain.slots import Slot, SlotValues
+from scenario_engine.domain.state import ScenarioState
 from scenario_engine.engines.base import (
     AudioChunk,
     EngineInfo,
@@ -50,8 +52,9 @@ class HeardAudio:
 class LoudnessSpeechInput:
     """Turns are loud stretches ended by a pause (server VAD) or by a commit (manual)."""
 
-    def __init__(self, transcripts: list[str], server_vad: bool) -> None:
+    def __init__(self, transcripts: list[str], server_vad: bool, fail_start: bool = False) -> None:
         self.heard = HeardAudio()
+        self._fail_start = fail_start
         self._transcripts = list(transcripts)
         self._server_vad = server_vad
         self._events: asyncio.Queue[SpeechInputEvent | None] = asyncio.Queue()
@@ -59,7 +62,8 @@ class LoudnessSpeechInput:
         self._quiet_ms = 0.0
 
     async def start(self) -> None:
-        return None
+        if self._fail_start:
+            raise ConnectionRefusedError("the stub engine was told to fail")
 
     async def append_audio(self, chunk: AudioChunk) -> None:
         self.heard.chunks.append((time.monotonic(), chunk))
@@ -98,6 +102,16 @@ class LoudnessSpeechInput:
         self._speech_ms = self._quiet_ms = 0.0
 
 
+class PhrasedLLM(ScriptedLLM):
+    """Scripted extraction, but the domain's real wording, so pages and logs read naturally."""
+
+    async def follow_up(self, slot: Slot, state: ScenarioState) -> str:
+        return phrasing.follow_up_question(slot, state.slots, state.attempts)
+
+    async def final(self, state: ScenarioState) -> str:
+        return phrasing.final_text(state.slots)
+
+
 class StubEngine:
     """Implements ``Engine``; ``transcripts`` are what each session 'hears', turn by turn."""
 
@@ -107,6 +121,7 @@ class StubEngine:
         extractions: dict[str, SlotValues],
         *,
         server_vad: bool = True,
+        fail_start: bool = False,
     ) -> None:
         self.info = EngineInfo(
             name="stub",
@@ -115,14 +130,15 @@ class StubEngine:
             speech_output="espeak-ng",
             turn_detection="server_vad" if server_vad else "manual",
         )
-        self.llm = ScriptedLLM(extractions)
+        self.llm = PhrasedLLM(extractions)
         self.speech_output = LocalSpeechOutput()
         self.inputs: list[LoudnessSpeechInput] = []
         self._transcripts = transcripts
         self._server_vad = server_vad
+        self._fail_start = fail_start
 
     def open_speech_input(self) -> LoudnessSpeechInput:
-        speech_input = LoudnessSpeechInput(self._transcripts, self._server_vad)
+        speech_input = LoudnessSpeechInput(self._transcripts, self._server_vad, self._fail_start)
         self.inputs.append(speech_input)
         return speech_input
 

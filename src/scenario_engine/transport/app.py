@@ -1,4 +1,4 @@
-"""The ASGI application: ``GET /healthz`` and the WebSocket endpoint ``/ws``."""
+"""The ASGI application: ``GET /healthz``, the WebSocket endpoint ``/ws`` and the page at ``/``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
 from scenario_engine import __version__
@@ -37,6 +38,13 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
     async def ws(websocket: WebSocket) -> None:
         await serve_connection(websocket, websocket.app.state.engine, config)
 
+    # The browser client ships inside the package (transport/static/), served as-is: no build.
+    page = StaticFiles(packages=[("scenario_engine.transport", "static")], html=True)
     return Starlette(
-        routes=[Route("/healthz", healthz), WebSocketRoute("/ws", ws)], lifespan=lifespan
+        routes=[
+            Route("/healthz", healthz),
+            WebSocketRoute("/ws", ws),
+            Mount("/", app=page, name="page"),
+        ],
+        lifespan=lifespan,
     )
