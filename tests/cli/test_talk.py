@@ -16,12 +16,15 @@ from pathlib import Path
 import pytest
 
 from scenario_engine.config import AppConfig
+from scenario_engine.domain import phrasing
 from scenario_engine.domain.slots import SlotValues
 from tests.cli.wav_files import spoken_wav
 from tests.live import running_server
 from tests.stub_engine import StubEngine
 
 CONFIG = AppConfig(engine="local")
+QUESTION = "Who will you talk to at the hotel?"
+FINAL = phrasing.final_text(SlotValues("hotel", "receptionist", "check in"))
 HOTEL = {"place": "hotel", "conversation_partner": "receptionist", "conversation_goal": "check in"}
 EXTRACTIONS = {
     "i am at a hotel": SlotValues(place="hotel"),
@@ -63,9 +66,9 @@ async def test_typed_turns_show_the_dialog_and_the_scenario() -> None:
     assert run.code == 0, run.stderr
     assert run.stdout.splitlines() == [
         "you: i am at a hotel",
-        "service: Q about partner?",
+        f"service: {QUESTION}",
         "you: the receptionist to check in",
-        "service: final text",
+        f"service: {FINAL}",
         "place:   hotel",
         "partner: receptionist",
         "goal:    check in",
@@ -81,7 +84,7 @@ async def test_json_prints_the_scenario_alone() -> None:
     assert run.code == 0, run.stderr
     assert json.loads(run.stdout) == HOTEL
     assert len(run.stdout.splitlines()) == 1
-    assert "service: Q about partner?" in run.stderr  # the dialog is still shown, on stderr
+    assert f"service: {QUESTION}" in run.stderr  # the dialog is still shown, on stderr
 
 
 async def test_turns_from_standard_input() -> None:
@@ -135,9 +138,9 @@ async def test_spoken_and_typed_turns_keep_their_order(tmp_path: Path) -> None:
     lines = run.stdout.splitlines()
     assert lines[:4] == [
         "you (heard): i am at a hotel",
-        "service: Q about partner?",
+        f"service: {QUESTION}",
         "you: the receptionist to check in",
-        "service: final text",
+        f"service: {FINAL}",
     ]
 
 
@@ -155,7 +158,7 @@ async def test_save_replies_writes_each_spoken_reply(tmp_path: Path) -> None:
         with wave.open(str(path)) as reply:
             assert (reply.getnchannels(), reply.getsampwidth()) == (1, 2)
             assert reply.getframerate() == 24_000
-            assert reply.getnframes() > 24_000 * 0.4  # "Q about partner?" is about a second
+            assert reply.getnframes() > 24_000 * 0.4  # the question is over a second
         assert f"[saved the reply to {path}" in run.stderr
 
 
