@@ -9,13 +9,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 
 from scenario_engine.config import AppConfig
 from scenario_engine.engines.base import Engine
 from scenario_engine.transport.app import create_app
-from scenario_engine.transport.server import uvicorn_config
+from scenario_engine.transport.server import GracefulServer
 
 EVENT_TIMEOUT_S = 20.0
 
@@ -30,7 +29,7 @@ async def running_server(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn_config(create_app(config, engine), config, "warning"))
+    server = GracefulServer(create_app(config, engine), config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:

@@ -8,10 +8,18 @@ whatever needs it; nothing below the CLI reads ``os.environ``.
 
 from __future__ import annotations
 
-from typing import Literal
+import ipaddress
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 EngineName = Literal["local", "openai"]
 
@@ -37,6 +45,11 @@ class AppConfig(BaseSettings):
     # --- server -----------------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
+    workers: int = Field(1, ge=1, le=64, description="Worker processes behind one port.")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto", description="auto = readable text on a terminal, JSON lines otherwise"
+    )
 
     # --- scenario dialog --------------------------------------------------------------------
     max_attempts: int = Field(3, ge=1, le=20, description="Follow-up questions before fallback.")
@@ -48,10 +61,35 @@ class AppConfig(BaseSettings):
     )
     max_text_chars: int = Field(1000, ge=1, le=100_000, description="Longest typed turn.")
     send_queue_size: int = Field(
-        512,
-        ge=8,
-        le=65536,
-        description="Server events queued for a slow client before it is dropped.",
+        512, ge=8, le=65536, description="Events queued for a slow client before it is dropped."
+    )
+    max_frames_per_second: float = Field(
+        100.0, gt=0, description="Sustained client frames per second (bursts of twice that)."
+    )
+    max_audio_ahead_s: float = Field(
+        10.0, gt=0, description="Seconds of audio a client may send ahead of real time."
+    )
+    max_turn_audio_s: float = Field(
+        60.0, gt=0, description="Seconds of audio buffered in one turn before chunks are refused."
+    )
+    max_session_s: float = Field(900.0, gt=0, description="Longest session, in seconds.")
+    idle_timeout_s: float = Field(120.0, gt=0, description="Seconds without a client frame.")
+    max_sessions: int = Field(256, ge=1, description="Concurrent sessions per process.")
+    shutdown_grace_s: float = Field(
+        10.0, ge=0, description="On SIGTERM, how long running replies may finish."
+    )
+
+    # --- access ---------------------------------------------------------------------------------
+    auth: Literal["auto", "on", "off"] = Field(
+        "auto", description="auto = on unless bound to a loopback address"
+    )
+    auth_token: SecretStr | None = Field(None, description="A shared bearer token.")
+    auth_secret: SecretStr | None = Field(
+        None, description="Key of HMAC-signed, expiring session tokens minted by an app backend."
+    )
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Browser origins allowed besides the service's own ('*' for any).",
     )
 
     # --- OpenAI -----------------------------------------------------------------------------
@@ -64,11 +102,43 @@ class AppConfig(BaseSettings):
     tts_voice: str = "alloy"
     openai_timeout_s: float = Field(15.0, gt=0, le=300, description="Timeout of one OpenAI call.")
 
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _auth_has_credentials(self) -> AppConfig:
+        if self.auth_required and not (self.auth_token or self.auth_secret):
+            raise ValueError(
+                "auth is on (the service is not bound to a loopback address) but neither "
+                "SCENARIO_ENGINE_AUTH_TOKEN nor SCENARIO_ENGINE_AUTH_SECRET is set; "
+                "set one, or SCENARIO_ENGINE_AUTH=off"
+            )
+        return self
+
+    @property
+    def auth_required(self) -> bool:
+        if self.auth != "auto":
+            return self.auth == "on"
+        return not _is_loopback(self.host)
+
     @property
     def resolved_engine(self) -> EngineName:
         if self.engine != "auto":
             return self.engine
         return "openai" if self.openai_api_key else "local"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class ConfigError(Exception):
@@ -85,7 +155,9 @@ def load_config(**overrides: object) -> AppConfig:
 
 def _one_line(exc: ValidationError) -> str:
     first = exc.errors()[0]
-    name = str(first["loc"][0]) if first["loc"] else "?"
+    if not first["loc"]:
+        return f"invalid configuration: {first['msg'].removeprefix('Value error, ')}"
+    name = str(first["loc"][0])
     field = AppConfig.model_fields.get(name)
     if field is not None and isinstance(field.validation_alias, AliasChoices):
         setting = str(field.validation_alias.choices[0])

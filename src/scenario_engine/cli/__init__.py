@@ -18,7 +18,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to bind (default 8000)")
     serve.add_argument("--engine", choices=["auto", "local", "openai"], help="default auto")
-    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--workers", type=int, help="worker processes behind one port (default 1)")
+    serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+    serve.add_argument(
+        "--log-format",
+        choices=["auto", "json", "text"],
+        help="auto: readable on a terminal, JSON lines otherwise",
+    )
 
     talk = commands.add_parser("talk", help="talk to a running service (text or WAV turns)")
     add_talk_arguments(talk)

@@ -3,29 +3,44 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
 
 import uvicorn
 
-from scenario_engine.config import ConfigError, load_config
+from scenario_engine.config import AppConfig, ConfigError, load_config
+from scenario_engine.observability.logs import configure_logging
 from scenario_engine.transport.app import create_app
-from scenario_engine.transport.server import uvicorn_config
+from scenario_engine.transport.server import GracefulServer, uvicorn_settings
+
+_FLAGS = ("host", "port", "engine", "workers", "log_level", "log_format")
 
 
 def serve(args: argparse.Namespace) -> int:
-    overrides = {
-        name: value
-        for name, value in (("host", args.host), ("port", args.port), ("engine", args.engine))
-        if value is not None
-    }
+    overrides = {name: getattr(args, name) for name in _FLAGS if getattr(args, name) is not None}
     try:
         config = load_config(**overrides)
     except ConfigError as exc:
         print(f"scenario-engine: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    log_format = config.log_format
+    if log_format == "auto":
+        log_format = "text" if sys.stderr.isatty() else "json"
+    configure_logging(config.log_level, log_format)
+    if config.workers > 1:
+        return _serve_workers(config, overrides)
+    GracefulServer(create_app(config), config).run()
+    return 0
+
+
+def _serve_workers(config: AppConfig, overrides: dict[str, object]) -> int:
+    """Each worker process builds its own app from the environment: hand it the flags there."""
+    for name, value in overrides.items():
+        os.environ[f"SCENARIO_ENGINE_{name.upper()}"] = str(value)
+    uvicorn.run(
+        "scenario_engine.transport.app:app_from_environment",
+        factory=True,
+        workers=config.workers,
+        **uvicorn_settings(config),
     )
-    uvicorn.Server(uvicorn_config(create_app(config), config, args.log_level)).run()
     return 0

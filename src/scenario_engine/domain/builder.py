@@ -7,7 +7,7 @@ finalize by fallback after ``max_attempts`` questions. It never performs I/O its
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scenario_engine.domain import phrasing
 from scenario_engine.domain.llm import LLMError, ScenarioLLM
@@ -26,13 +26,19 @@ class Reply:
     """What to say to the learner after a turn.
 
     ``scenario`` is set when the dialog is over (the ``scenario.completed`` payload);
-    ``fault`` carries the model failure behind a Korean fallback reply.
+    ``fault`` carries the model failure behind a Korean fallback reply; ``by_fallback`` marks
+    a dialog finished by the fallback extraction after ``max_attempts`` questions.
     """
 
     text: str
     language: str = "en"
     scenario: dict[str, str | None] | None = None
     fault: LLMError | None = None
+    by_fallback: bool = False
+
+    @property
+    def is_question(self) -> bool:
+        return self.scenario is None and self.fault is None
 
 
 class ScenarioBuilder:
@@ -100,7 +106,8 @@ class ScenarioBuilder:
                 continue
             self.state.slots = self.state.slots.overlaid_with(found)
             break
-        return await self.finalize_scenario()
+        final = await self.finalize_scenario()
+        return replace(final, by_fallback=True)
 
     # --- the decision after each turn ----------------------------------------------------------
     async def respond(self, text: str) -> Reply:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from scenario_engine.domain.llm import ScenarioLLM
 
@@ -126,7 +126,7 @@ class EngineInfo:
     speech_input: str
     llm: str
     speech_output: str
-    turn_detection: str
+    turn_detection: Literal["server_vad", "manual"]
     """``server_vad`` (the service detects end of turn) or ``manual`` (the client commits)."""
 
 
@@ -138,5 +138,9 @@ class Engine(Protocol):
     speech_output: SpeechOutput
 
     def open_speech_input(self) -> SpeechInput: ...
+
+    def unready_reason(self) -> str | None:
+        """Why the engine cannot serve a session now (for ``/readyz``), or None when it can."""
+        ...
 
     async def aclose(self) -> None: ...

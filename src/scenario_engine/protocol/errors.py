@@ -24,6 +24,16 @@ class ErrorCode(StrEnum):
     EMPTY_TEXT = "empty_text"
     INVALID_TEXT = "invalid_text"
     TEXT_TOO_LONG = "text_too_long"
+    # Limits and access.
+    RATE_LIMITED = "rate_limited"
+    AUDIO_TOO_FAST = "audio_too_fast"
+    AUDIO_BUFFER_FULL = "audio_buffer_full"
+    IDLE_TIMEOUT = "idle_timeout"
+    SESSION_TIMEOUT = "session_timeout"
+    SERVER_BUSY = "server_busy"
+    SERVER_SHUTTING_DOWN = "server_shutting_down"
+    UNAUTHORIZED = "unauthorized"
+    ORIGIN_NOT_ALLOWED = "origin_not_allowed"
     # The session's state.
     SESSION_COMPLETED = "session_completed"
     INPUT_AUDIO_COMMIT_EMPTY = "input_audio_commit_empty"

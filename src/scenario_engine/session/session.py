@@ -8,9 +8,11 @@ Outbox. It never touches the socket.
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
+import time
+from dataclasses import dataclass
 
+from scenario_engine.config import AppConfig
 from scenario_engine.domain.builder import Reply, ScenarioBuilder
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
 from scenario_engine.engines.base import (
@@ -18,11 +20,11 @@ from scenario_engine.engines.base import (
     Engine,
     InputFault,
     InputReconnecting,
-    SpeechOutputError,
     SpeechStarted,
     SpeechStopped,
     TranscriptReady,
 )
+from scenario_engine.observability.metrics import Metrics
 from scenario_engine.protocol import (
     ClientEvent,
     ErrorCode,
@@ -46,9 +48,11 @@ from scenario_engine.protocol import (
 )
 from scenario_engine.protocol.client_events import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE
 from scenario_engine.protocol.server_events import EngineDescription
+from scenario_engine.session.audio_budget import AudioBudget
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
+from scenario_engine.session.speaker import ReplySpeaker
 
-_ServerEvent = (
+ServerEventModel = (
     SessionReady
     | SessionReconnecting
     | InputAudioSpeechStarted
@@ -61,6 +65,8 @@ _ServerEvent = (
     | ErrorEvent
 )
 
+logger = logging.getLogger(__name__)
+
 
 def _error_code(code: str) -> ErrorCode:
     """Engines report plain strings; anything not in the public catalogue is an upstream error."""
@@ -70,28 +76,46 @@ def _error_code(code: str) -> ErrorCode:
         return ErrorCode.UPSTREAM_ERROR
 
 
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    text: str
+    kind: str
+    """``text`` (typed) or ``voice`` (transcribed)."""
+    ended_at: float
+    """When the learner finished the turn (monotonic): typed, VAD end, or commit."""
+
+
 class ScenarioSession:
     def __init__(
         self,
         *,
         session_id: str,
         engine: Engine,
-        max_attempts: int,
+        config: AppConfig,
         outbox: Outbox,
+        metrics: Metrics,
         start_timeout_s: float = 15.0,
     ) -> None:
         self.session_id = session_id
         self._engine = engine
         self._outbox = outbox
+        self._metrics = metrics
         self._start_timeout_s = start_timeout_s
-        self.builder = ScenarioBuilder(engine.llm, max_attempts)
+        self.builder = ScenarioBuilder(engine.llm, config.max_attempts)
+        self._audio_budget = AudioBudget(config.max_audio_ahead_s, config.max_turn_audio_s)
+        self._flood_reported_at: dict[ErrorCode, float] = {}
+        self._replying = asyncio.Lock()
+        """Held while a turn is answered, so a shutdown can let the reply finish."""
         self._speech_input = engine.open_speech_input()
-        self._turns: asyncio.Queue[str | InputFault] = asyncio.Queue()
+        self._speaker = ReplySpeaker(engine.speech_output, self._emit, metrics)
+        self._turns: asyncio.Queue[_Turn | InputFault] = asyncio.Queue()
         """Learner turns in order, or the fatal fault that ends the session."""
-        self._log = logging.LoggerAdapter(logging.getLogger(__name__), {"session_id": session_id})
+        self._speech_ended_at: float | None = None
         self.completed = False
         self.outcome: str | None = None
-        """How the dialog ended: completed, fallback, error (None while it runs)."""
+        """How the dialog ended: completed, fallback or error (None while it runs)."""
+        self.events_in = 0
+        self.events_out = 0
 
     # --- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> bool:
@@ -104,7 +128,7 @@ class ScenarioSession:
             )
             return False
         except Exception as exc:
-            self._log.exception("speech input failed to start")
+            logger.exception("speech input failed to start")
             await self._fail(
                 ErrorCode.ENGINE_UNAVAILABLE,
                 f"the speech engine failed to start ({type(exc).__name__})",
@@ -141,26 +165,60 @@ class ScenarioSession:
     async def aclose(self) -> None:
         await self._speech_input.aclose()
 
+    @property
+    def ending(self) -> bool:
+        """The session has queued its close; no more events will go out."""
+        return self._outbox.closing
+
+    async def end(self, code: ErrorCode, message: str, close_code: int) -> None:
+        """Stop the session for a limit or a shutdown: report why, then close."""
+        self.outcome = self.outcome or code.value
+        await self._emit(ErrorEvent(code=code, message=message))
+        self._outbox.close(close_code, code.value)
+
+    async def wait_reply_spoken(self) -> None:
+        """Return once no reply is being produced (the next turn will not start)."""
+        await self._replying.acquire()
+
     # --- client events --------------------------------------------------------------------------
     async def handle(self, event: ClientEvent) -> None:
+        self.events_in += 1
         if self.completed:
             await self.reject(
                 ProtocolError(ErrorCode.SESSION_COMPLETED, "the scenario is already complete")
             )
             return
         if isinstance(event, InputAudioChunk):
+            refusal = self._audio_budget.admit(event.pcm, event.sample_rate, time.monotonic())
+            if refusal is not None:
+                await self.reject_flood(refusal)
+                return
             await self._speech_input.append_audio(
                 AudioChunk(pcm=event.pcm, base64=event.audio, sample_rate=event.sample_rate)
             )
         elif isinstance(event, TextTurn):
-            self._turns.put_nowait(event.text)
+            self._turns.put_nowait(_Turn(event.text, "text", time.monotonic()))
         elif isinstance(event, InputAudioCommit):
+            self._speech_ended_at = time.monotonic()
+            self._audio_budget.end_turn()
             await self._speech_input.commit()
         elif isinstance(event, InputAudioClear):
+            self._audio_budget.end_turn()
             await self._speech_input.clear()
 
     async def reject(self, error: ProtocolError) -> None:
+        self.events_in += 1
         await self._emit(ErrorEvent(code=error.code, message=error.message))
+
+    async def reject_flood(self, error: ProtocolError) -> None:
+        """Refuse input over a limit, reporting each code at most once a second.
+
+        Answering every frame of a flood would amplify it; one error a second tells the client.
+        """
+        now = time.monotonic()
+        if now - self._flood_reported_at.get(error.code, -1e9) >= 1.0:
+            self._flood_reported_at[error.code] = now
+            await self._emit(ErrorEvent(code=error.code, message=error.message))
 
     # --- the pipeline ---------------------------------------------------------------------------
     async def _pump_speech_input(self) -> None:
@@ -170,9 +228,12 @@ class ScenarioSession:
             elif isinstance(event, SpeechStarted):
                 await self._emit(InputAudioSpeechStarted())
             elif isinstance(event, SpeechStopped):
+                self._speech_ended_at = time.monotonic()
+                self._audio_budget.end_turn()
                 await self._emit(InputAudioSpeechStopped())
             elif isinstance(event, InputReconnecting):
-                self._log.warning("speech input reconnecting (attempt %d)", event.attempt)
+                logger.warning("speech input reconnecting (attempt %d)", event.attempt)
+                self._metrics.upstream_reconnects.inc()
                 await self._emit(SessionReconnecting(attempt=event.attempt))
             elif isinstance(event, InputFault):
                 if event.fatal:
@@ -181,6 +242,9 @@ class ScenarioSession:
                 await self._emit(ErrorEvent(code=_error_code(event.code), message=event.message))
 
     async def _on_transcript(self, text: str) -> None:
+        now = time.monotonic()
+        ended_at, self._speech_ended_at = self._speech_ended_at or now, None
+        self._metrics.recognition.observe(now - ended_at)
         text = text.strip()
         if not text:
             await self._emit(
@@ -191,56 +255,54 @@ class ScenarioSession:
             )
             return
         await self._emit(InputAudioTranscript(transcript=text))
-        self._turns.put_nowait(text)
+        self._turns.put_nowait(_Turn(text, "voice", ended_at))
 
     async def _answer_turns(self) -> None:
         while True:
             turn = await self._turns.get()
             if isinstance(turn, InputFault):
-                self._log.error("speech input failed for good: %s", turn.code)
+                logger.error("speech input failed for good: %s", turn.code)
                 await self._fail(_error_code(turn.code), turn.message)
                 return
-            reply = await self.builder.respond(turn)
-            if reply.fault is not None:
-                await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
-            await self._say(reply.text, reply.language)
+            async with self._replying:
+                if self.ending:
+                    return
+                reply = await self._answer(turn)
             if reply.scenario is not None:
                 await self._complete(reply)
                 return
 
+    async def _answer(self, turn: _Turn) -> Reply:
+        thinking = time.monotonic()
+        reply = await self.builder.respond(turn.text)
+        self._metrics.llm.observe(time.monotonic() - thinking)
+        self._metrics.turns.labels(turn.kind).inc()
+        if reply.fault is not None:
+            await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
+        elif reply.is_question:
+            self._metrics.follow_ups.inc()
+        first_audio_at = await self._speaker.say(reply.text, reply.language)
+        if first_audio_at is not None:
+            self._metrics.turn_latency.observe(first_audio_at - turn.ended_at)
+        return reply
+
     async def _complete(self, reply: Reply) -> None:
-        assert reply.scenario is not None
         self.completed = True
-        self.outcome = "completed" if self.builder.state.is_complete() else "fallback"
+        self.outcome = "fallback" if reply.by_fallback else "completed"
+        if reply.by_fallback:
+            self._metrics.fallbacks.inc()
         await self._emit(ScenarioCompleted(scenario=ScenarioJson.model_validate(reply.scenario)))
         self._outbox.close(CLOSE_NORMAL, "scenario completed")
 
     async def _fail(self, code: ErrorCode, message: str) -> None:
         """Tell the learner in Korean (spoken where possible), report the code, close."""
         self.outcome = "error"
-        await self._say(KOREAN_FALLBACK_MESSAGE, "ko")
+        await self._speaker.say(KOREAN_FALLBACK_MESSAGE, "ko")
         await self._emit(ErrorEvent(code=code, message=message))
         self._outbox.close(CLOSE_INTERNAL_ERROR, code.value)
 
-    async def _say(self, text: str, language: str) -> None:
-        """Speak a reply: audio deltas as they are synthesized, then its full text."""
-        output = self._engine.speech_output
-        try:
-            async for pcm in output.stream(text, language):
-                await self._emit(
-                    ResponseAudioDelta(
-                        delta=base64.b64encode(pcm).decode("ascii"), sample_rate=output.sample_rate
-                    )
-                )
-            await self._emit(ResponseAudioDone())
-        except SpeechOutputError as exc:
-            self._log.warning("speech output failed: %s", exc.code)
-            await self._emit(
-                ErrorEvent(
-                    code=ErrorCode.TTS_FAILED, message=f"the reply could not be spoken: {exc}"
-                )
-            )
-        await self._emit(ResponseAudioTranscriptDone(transcript=text))
-
-    async def _emit(self, event: _ServerEvent) -> None:
+    async def _emit(self, event: ServerEventModel) -> None:
+        self.events_out += 1
+        if isinstance(event, ErrorEvent):
+            self._metrics.errors.labels(event.code.value).inc()
         await self._outbox.put(encode_server_event(event))

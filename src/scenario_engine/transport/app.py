@@ -1,4 +1,10 @@
-"""The ASGI application: ``GET /healthz``, the WebSocket endpoint ``/ws`` and the page at ``/``."""
+"""The ASGI application: the WebSocket endpoint ``/ws``, the page at ``/`` and the operator's
+endpoints.
+
+``/healthz`` says the process is alive; ``/readyz`` says the engine can serve a session
+(models loaded, or the OpenAI endpoint configured), for a load balancer; ``/metrics`` is
+Prometheus' text format. Every other path is the browser client (``transport/static/``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
@@ -16,11 +22,15 @@ from scenario_engine import __version__
 from scenario_engine.config import AppConfig
 from scenario_engine.engines.base import Engine
 from scenario_engine.engines.factory import build_engine
+from scenario_engine.observability.metrics import CONTENT_TYPE_LATEST, Metrics
 from scenario_engine.transport.connection import serve_connection
+from scenario_engine.transport.lifecycle import Lifecycle
 
 
 def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
     """Build the app; the engine (and its models) is built at start-up unless one is given."""
+    metrics = Metrics()
+    lifecycle = Lifecycle(config.max_sessions)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -31,20 +41,40 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
             await app.state.engine.aclose()
 
     async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse(
-            {"status": "ok", "version": __version__, "engine": request.app.state.engine.info.name}
-        )
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    async def readyz(request: Request) -> JSONResponse:
+        current: Engine | None = getattr(request.app.state, "engine", None)
+        reason = "the engine is starting" if current is None else current.unready_reason()
+        if reason is not None:
+            return JSONResponse({"status": "unready", "reason": reason}, status_code=503)
+        return JSONResponse({"status": "ready", "engine": current.info.name})  # type: ignore[union-attr]
+
+    async def metrics_endpoint(request: Request) -> Response:
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     async def ws(websocket: WebSocket) -> None:
-        await serve_connection(websocket, websocket.app.state.engine, config)
+        await serve_connection(websocket, websocket.app.state.engine, config, metrics, lifecycle)
 
     # The browser client ships inside the package (transport/static/), served as-is: no build.
     page = StaticFiles(packages=[("scenario_engine.transport", "static")], html=True)
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
             WebSocketRoute("/ws", ws),
             Mount("/", app=page, name="page"),
         ],
         lifespan=lifespan,
     )
+    app.state.metrics = metrics
+    app.state.lifecycle = lifecycle
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """The app of one worker process of ``serve --workers N`` (configuration from the env)."""
+    from scenario_engine.config import load_config
+
+    return create_app(load_config())

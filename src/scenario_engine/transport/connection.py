@@ -1,7 +1,9 @@
 """Serve one WebSocket connection: a reader, a writer and the session, owned together.
 
-Whichever ends first (the client leaves, the dialog completes, the client is too slow)
-ends the others: every task is cancelled and the speech input closed before returning.
+Whichever ends first ends the others. When the client leaves, everything is cancelled at
+once; when the service ends the dialog (completed, failed, a limit, shutdown) the frames
+already queued go out, within a bound, before the socket closes. Either way every task is
+cancelled and the speech input closed before this returns.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,7 +20,16 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from scenario_engine.config import AppConfig
 from scenario_engine.engines.base import Engine
-from scenario_engine.protocol import ErrorCode, ProtocolError, ProtocolLimits, parse_client_frame
+from scenario_engine.observability.logs import session_id_var
+from scenario_engine.observability.metrics import Metrics
+from scenario_engine.protocol import (
+    ErrorCode,
+    ErrorEvent,
+    ProtocolError,
+    ProtocolLimits,
+    encode_server_event,
+    parse_client_frame,
+)
 from scenario_engine.session.outbox import (
     CLOSE_INTERNAL_ERROR,
     CLOSE_POLICY,
@@ -25,66 +37,154 @@ from scenario_engine.session.outbox import (
     SlowClientError,
 )
 from scenario_engine.session.session import ScenarioSession
+from scenario_engine.transport.access import access_problem
+from scenario_engine.transport.lifecycle import CLOSE_GOING_AWAY, Lifecycle
+from scenario_engine.transport.rate_limit import TokenBucket
 
 logger = logging.getLogger(__name__)
 
 CLOSE_TIMEOUT_S = 5.0
+Close = Callable[[int, str], Awaitable[None]]
 
 
 def new_session_id() -> str:
     return f"sess_{secrets.token_hex(8)}"
 
 
-async def serve_connection(websocket: WebSocket, engine: Engine, config: AppConfig) -> None:
+async def serve_connection(
+    websocket: WebSocket,
+    engine: Engine,
+    config: AppConfig,
+    metrics: Metrics,
+    lifecycle: Lifecycle,
+) -> None:
     await websocket.accept()
+    close = _closer(websocket)
+    refusal = _refusal(websocket, config, lifecycle)
+    if refusal is not None:
+        error, code = refusal
+        metrics.errors.labels(error.code.value).inc()
+        with contextlib.suppress(Exception):
+            await websocket.send_text(
+                encode_server_event(ErrorEvent(code=error.code, message=error.message))
+            )
+        await close(code, error.code.value)
+        return
+    lifecycle.enter()
+    metrics.active_sessions.inc()
+    try:
+        await _serve_session(websocket, engine, config, metrics, lifecycle, close)
+    finally:
+        lifecycle.leave()
+        metrics.active_sessions.dec()
+
+
+def _refusal(
+    websocket: WebSocket, config: AppConfig, lifecycle: Lifecycle
+) -> tuple[ProtocolError, int] | None:
+    problem = access_problem(websocket, config)
+    if problem is not None:
+        return problem, CLOSE_POLICY
+    return lifecycle.admission_problem()
+
+
+async def _serve_session(
+    websocket: WebSocket,
+    engine: Engine,
+    config: AppConfig,
+    metrics: Metrics,
+    lifecycle: Lifecycle,
+    close: Close,
+) -> None:
+    session_id = new_session_id()
+    session_id_var.set(session_id)
     outbox = Outbox(config.send_queue_size)
     session = ScenarioSession(
-        session_id=new_session_id(),
-        engine=engine,
-        max_attempts=config.max_attempts,
-        outbox=outbox,
+        session_id=session_id, engine=engine, config=config, outbox=outbox, metrics=metrics
     )
-    limits = ProtocolLimits(
-        max_frame_bytes=config.max_frame_bytes, max_text_chars=config.max_text_chars
-    )
-    close = _closer(websocket)
+    logger.info("session started", extra={"engine": engine.info.name})
     writer = asyncio.create_task(outbox.drain(websocket.send_text, close))
     tasks: list[asyncio.Task[Any]] = [writer]
+    client_gone = False
     try:
         if await session.start():
             runner = asyncio.create_task(session.run())
-            reader = asyncio.create_task(_read(websocket, session, limits))
-            tasks += [runner, reader]
-            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            if runner.done() and runner.exception() is not None:
+            reader = asyncio.create_task(_read(websocket, session, config))
+            draining = asyncio.create_task(lifecycle.draining.wait())
+            tasks += [runner, reader, draining]
+            done, _ = await asyncio.wait(
+                tasks, timeout=config.max_session_s, return_when=asyncio.FIRST_COMPLETED
+            )
+            if runner in done and runner.exception() is not None:
                 raise runner.exception()  # type: ignore[misc]
-            client_gone = reader.done()
-        else:
-            client_gone = False
+            client_gone = reader in done and reader.result() is None
+            if not done:
+                await session.end(
+                    ErrorCode.SESSION_TIMEOUT,
+                    f"the session reached its limit of {config.max_session_s:g} s",
+                    CLOSE_POLICY,
+                )
+            elif draining in done and not session.ending:
+                await _drain(session, config)
         if not client_gone:
-            # The session ended the dialog and queued a close: let the queued frames go out.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(writer), CLOSE_TIMEOUT_S)
     except SlowClientError:
-        logger.warning("%s: client too slow, dropping it", session.session_id)
+        logger.warning("client too slow, dropping it")
+        session.outcome = "slow_client"
         await close(CLOSE_POLICY, "client too slow")
     except Exception:
-        logger.exception("%s: session failed", session.session_id)
+        logger.exception("session failed")
+        session.outcome = "error"
         await close(CLOSE_INTERNAL_ERROR, ErrorCode.INTERNAL_ERROR.value)
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await session.aclose()
-        logger.info("%s: ended (%s)", session.session_id, session.outcome or "client gone")
+        _log_end(session, engine, metrics)
 
 
-async def _read(websocket: WebSocket, session: ScenarioSession, limits: ProtocolLimits) -> None:
-    """Parse each frame; a bad one gets its error event and the session goes on."""
+async def _drain(session: ScenarioSession, config: AppConfig) -> None:
+    """Shutdown: let the reply being spoken finish, up to the grace period, then close 1001."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(session.wait_reply_spoken(), config.shutdown_grace_s)
+    await session.end(
+        ErrorCode.SERVER_SHUTTING_DOWN, "the server is shutting down", CLOSE_GOING_AWAY
+    )
+
+
+async def _read(websocket: WebSocket, session: ScenarioSession, config: AppConfig) -> str | None:
+    """Parse each frame; a bad one gets its error event and the session goes on.
+
+    Returns None when the client left, or the reason the service stopped reading.
+    """
+    limits = ProtocolLimits(
+        max_frame_bytes=config.max_frame_bytes, max_text_chars=config.max_text_chars
+    )
+    frames = TokenBucket(
+        config.max_frames_per_second, 2 * config.max_frames_per_second, time.monotonic()
+    )
     while True:
-        message = await websocket.receive()
+        try:
+            message = await asyncio.wait_for(websocket.receive(), config.idle_timeout_s)
+        except TimeoutError:
+            await session.end(
+                ErrorCode.IDLE_TIMEOUT,
+                f"no frame from the client for {config.idle_timeout_s:g} s",
+                CLOSE_POLICY,
+            )
+            return "idle"
         if message["type"] == "websocket.disconnect":
-            return
+            return None
+        if not frames.take(1, time.monotonic()):
+            await session.reject_flood(
+                ProtocolError(
+                    ErrorCode.RATE_LIMITED,
+                    f"over {config.max_frames_per_second:g} frames per second; frames dropped",
+                )
+            )
+            continue
         frame = message.get("text")
         if frame is None:
             frame = message.get("bytes") or b""
@@ -95,7 +195,24 @@ async def _read(websocket: WebSocket, session: ScenarioSession, limits: Protocol
             await session.handle(event)
 
 
-def _closer(websocket: WebSocket) -> Callable[[int, str], Awaitable[None]]:
+def _log_end(session: ScenarioSession, engine: Engine, metrics: Metrics) -> None:
+    outcome = session.outcome or "client_gone"
+    metrics.sessions.labels(outcome).inc()
+    logger.info(
+        "session ended: %s (%d events in, %d out)",
+        outcome,
+        session.events_in,
+        session.events_out,
+        extra={
+            "engine": engine.info.name,
+            "outcome": outcome,
+            "events_in": session.events_in,
+            "events_out": session.events_out,
+        },
+    )
+
+
+def _closer(websocket: WebSocket) -> Close:
     async def close(code: int, reason: str) -> None:
         with contextlib.suppress(RuntimeError, WebSocketDisconnect, TimeoutError, OSError):
             await asyncio.wait_for(websocket.close(code, reason), CLOSE_TIMEOUT_S)

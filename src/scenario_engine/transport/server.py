@@ -2,24 +2,55 @@
 
 from __future__ import annotations
 
+import socket
+from typing import Any
+
 import uvicorn
 from starlette.applications import Starlette
 
 from scenario_engine.config import AppConfig
+from scenario_engine.transport.connection import CLOSE_TIMEOUT_S
+from scenario_engine.transport.lifecycle import Lifecycle
 
 FRAME_SIZE_HEADROOM = 4
 """uvicorn refuses frames this many times over our limit outright (close 1009); frames between
 our limit and that get a coded ``frame_too_large`` error and the session goes on."""
 
 
-def uvicorn_config(app: Starlette, config: AppConfig, log_level: str = "info") -> uvicorn.Config:
-    return uvicorn.Config(
-        app,
-        host=config.host,
-        port=config.port,
-        log_level=log_level,
-        ws="websockets-sansio",
-        ws_max_size=config.max_frame_bytes * FRAME_SIZE_HEADROOM,
-        ws_ping_interval=20.0,
-        ws_ping_timeout=20.0,
-    )
+def uvicorn_settings(config: AppConfig) -> dict[str, Any]:
+    """Keyword arguments for ``uvicorn.Config`` / ``uvicorn.run``."""
+    return {
+        "host": config.host,
+        "port": config.port,
+        "log_level": config.log_level,
+        "log_config": None,  # logging is ours (observability.logs)
+        "ws": "websockets-sansio",
+        "ws_max_size": config.max_frame_bytes * FRAME_SIZE_HEADROOM,
+        "ws_ping_interval": 20.0,
+        "ws_ping_timeout": 20.0,
+    }
+
+
+def uvicorn_config(app: Starlette, config: AppConfig) -> uvicorn.Config:
+    return uvicorn.Config(app, **uvicorn_settings(config))
+
+
+class GracefulServer(uvicorn.Server):
+    """A uvicorn server whose shutdown lets sessions finish the reply they are speaking.
+
+    uvicorn alone closes every WebSocket with 1012 at once; here new connections stop, each
+    session finishes its reply (up to ``shutdown_grace_s``) and closes with 1001, and only
+    then does uvicorn's own shutdown run.
+    """
+
+    def __init__(self, app: Starlette, config: AppConfig) -> None:
+        super().__init__(uvicorn_config(app, config))
+        self._lifecycle: Lifecycle = app.state.lifecycle
+        self._grace_s = config.shutdown_grace_s
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in self.servers:
+            server.close()
+        self._lifecycle.draining.set()
+        await self._lifecycle.wait_idle(self._grace_s + CLOSE_TIMEOUT_S)
+        await super().shutdown(sockets)
