@@ -26,12 +26,11 @@ CONFIG = AppConfig(engine="local")
 QUESTION = "Who will you talk to at the hotel?"
 FINAL = phrasing.final_text(SlotValues("hotel", "receptionist", "check in"))
 HOTEL = {"place": "hotel", "conversation_partner": "receptionist", "conversation_goal": "check in"}
+CHECK_IN = "I'm at a hotel talking to the receptionist to check in."
 EXTRACTIONS = {
     "i am at a hotel": SlotValues(place="hotel"),
     "the receptionist to check in": SlotValues(partner="receptionist", goal="check in"),
-    "I'm at a hotel talking to the receptionist to check in.": SlotValues(
-        "hotel", "receptionist", "check in"
-    ),
+    CHECK_IN: SlotValues("hotel", "receptionist", "check in"),
 }
 
 
@@ -99,7 +98,7 @@ async def test_wav_is_streamed_in_20ms_chunks_at_real_time_pace(tmp_path: Path) 
     wav = await spoken_wav(tmp_path / "turn.wav", "I'm at a hotel", 44_100, channels=2, bits=24)
     with wave.open(str(wav)) as source:
         seconds = source.getnframes() / source.getframerate()
-    stub = engine("I'm at a hotel talking to the receptionist to check in.")
+    stub = engine(CHECK_IN)
     async with running_server(CONFIG, stub) as url:
         run = await talk(url, "--json", "--wav", str(wav))
     assert run.code == 0, run.stderr
@@ -118,7 +117,7 @@ async def test_wav_is_streamed_in_20ms_chunks_at_real_time_pace(tmp_path: Path) 
 
 async def test_wav_ends_with_a_commit_when_turn_detection_is_manual(tmp_path: Path) -> None:
     wav = await spoken_wav(tmp_path / "turn.wav", "I'm at a hotel", 16_000)
-    stub = engine("I'm at a hotel talking to the receptionist to check in.", server_vad=False)
+    stub = engine(CHECK_IN, server_vad=False)
     async with running_server(CONFIG, stub) as url:
         run = await talk(url, "--json", "--wav", str(wav))
     assert run.code == 0, run.stderr
@@ -188,3 +187,14 @@ async def test_no_server_is_a_one_line_error() -> None:
 def read_seconds(path: Path) -> float:
     with wave.open(str(path)) as source:
         return source.getnframes() / source.getframerate()
+
+
+async def test_token_is_sent_when_the_service_requires_one() -> None:
+    config = AppConfig(engine="local", auth="on", auth_token="s3cret")
+    async with running_server(config, engine()) as url:
+        refused = await talk(url, "--say", "i am at a hotel")
+        run = await talk(url, "--token", "s3cret", "--json", "--say", CHECK_IN)
+    assert refused.code == 1
+    assert "[error unauthorized:" in refused.stderr and "code 1008" in refused.stderr
+    assert run.code == 0, run.stderr
+    assert json.loads(run.stdout) == HOTEL

@@ -172,3 +172,34 @@ def _in_order(seen: list[str], expected: list[str]) -> bool:
     """``expected`` occurs in ``seen`` as a subsequence."""
     remaining = iter(seen)
     return all(state in remaining for state in expected)
+
+
+async def test_a_token_in_the_page_address_opens_a_protected_service(tmp_path: Path) -> None:
+    config = AppConfig(engine="local", auth="on", auth_token="s3cret")
+    async with (
+        running_server(config, StubEngine([], EXTRACTIONS)) as url,
+        chromium(tmp_path) as browser,
+    ):
+        page = await browser.new_page()
+        await page.goto(page_url(url))
+        await expect(page.locator("body")).to_have_attribute("data-state", "error", timeout=WAIT_MS)
+        await expect(page.locator(".notice.error code")).to_have_text("unauthorized")
+        await expect(page.locator("#alert-text")).to_contain_text("접속 권한이 없어요")
+        await page.goto(page_url(url) + "?token=s3cret")
+        await expect(page.locator("body")).to_have_attribute("data-state", "ready", timeout=WAIT_MS)
+
+
+async def test_an_idle_timeout_offers_to_reconnect(tmp_path: Path) -> None:
+    config = AppConfig(engine="local", idle_timeout_s=1.0)
+    async with (
+        running_server(config, StubEngine([], EXTRACTIONS)) as url,
+        chromium(tmp_path) as browser,
+    ):
+        page = await browser.new_page()
+        await page.goto(page_url(url))
+        await expect(page.locator("body")).to_have_attribute("data-state", "error", timeout=WAIT_MS)
+        await expect(page.locator(".notice.error code")).to_have_text("idle_timeout")
+        await expect(page.locator("#alert-fallback")).to_have_text(KOREAN_FALLBACK_MESSAGE)
+        await page.click("#reconnect")
+        await expect(page.locator("body")).to_have_attribute("data-state", "ready", timeout=WAIT_MS)
+        await expect(page.locator("#alert")).to_be_hidden()

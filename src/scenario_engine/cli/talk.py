@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import json
+import os
 import sys
 import threading
 from collections.abc import AsyncIterator, Sequence
@@ -64,6 +66,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--save-replies", type=Path, metavar="DIR", help="write each spoken reply to DIR as a WAV"
     )
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("SCENARIO_ENGINE_AUTH_TOKEN"),
+        help="bearer token, when the service requires one (default $SCENARIO_ENGINE_AUTH_TOKEN)",
+    )
     parser.add_argument("--json", action="store_true", help="print only the final scenario JSON")
     parser.add_argument(
         "--timeout", type=float, default=30.0, help="seconds to wait for each answer (default 30)"
@@ -89,13 +96,16 @@ def talk(args: argparse.Namespace) -> int:
 
 
 async def _talk(args: argparse.Namespace, audio: dict[str, WavAudio]) -> int:
-    async with connect(args.url, open_timeout=args.timeout, max_size=None) as ws:
-        ready: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), args.timeout))
-        if ready.get("type") != "session.ready":
-            progress(f"[unexpected first event: {ready}]")
-            return 1
+    headers = {"Authorization": f"Bearer {args.token}"} if args.token else None
+    async with connect(
+        args.url, open_timeout=args.timeout, max_size=None, additional_headers=headers
+    ) as ws:
         view = DialogView(args.json, args.save_replies)
+        ready: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), args.timeout))
         view.show(ready)
+        if ready.get("type") != "session.ready":  # refused: unauthorized, busy, ...
+            await _receive(ws, view)
+            return view.finish()
         turns = _scripted(args.turns, audio) if args.turns else _typed_turns(view)
         sender = asyncio.create_task(_send_turns(ws, view, turns, args.timeout))
         receiver = asyncio.create_task(_receive(ws, view))
@@ -126,8 +136,9 @@ async def _after_turns(
 
 async def _receive(ws: ClientConnection, view: DialogView) -> None:
     """Show every event until the service closes the socket (after the scenario, or a fault)."""
-    async for frame in ws:
-        view.show(json.loads(frame))
+    with contextlib.suppress(ConnectionClosed):  # abnormal closes raise; their code is kept
+        async for frame in ws:
+            view.show(json.loads(frame))
     view.closed(ws.close_code, ws.close_reason)
 
 

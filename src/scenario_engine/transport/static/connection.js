@@ -1,9 +1,14 @@
 // The client side of docs/protocol.md: one WebSocket, JSON text frames, base64 PCM16 audio.
 
-/** ws(s)://<this host>/ws — the page is served by the service it talks to. */
+/**
+ * ws(s)://<this host>/ws — the page is served by the service it talks to. A `token` in the
+ * page's own address (/?token=...) is passed on, since browsers cannot set WebSocket headers.
+ */
 export function serviceUrl() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  return `${scheme}://${location.host}/ws`;
+  const token = new URLSearchParams(location.search).get("token");
+  const query = token ? `?token=${encodeURIComponent(token)}` : "";
+  return `${scheme}://${location.host}/ws${query}`;
 }
 
 export class ServiceConnection {

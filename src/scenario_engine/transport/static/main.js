@@ -7,7 +7,11 @@ import { Microphone, MicrophoneError, level } from "./microphone.js";
 import { Player } from "./player.js";
 import * as view from "./view.js";
 
-const FATAL_CODES = new Set(["engine_unavailable", "internal_error"]);
+/** Errors after which the service closes the session (docs/protocol.md, "session" column). */
+const FATAL_CODES = new Set([
+  "engine_unavailable", "internal_error", "idle_timeout", "session_timeout", "server_busy",
+  "server_shutting_down", "unauthorized", "origin_not_allowed",
+]);
 const RETRY_CODES = new Set(["no_speech_recognized", "transcription_failed", "input_audio_commit_empty"]);
 
 const microphone = new Microphone();
