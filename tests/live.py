@@ -24,6 +24,15 @@ async def running_server(
     config: AppConfig | None = None, engine: Engine | None = None
 ) -> AsyncIterator[str]:
     """Serve the app on a free port of 127.0.0.1; yields the WebSocket URL."""
+    async with serving(config, engine) as (url, _):
+        yield url
+
+
+@asynccontextmanager
+async def serving(
+    config: AppConfig | None = None, engine: Engine | None = None
+) -> AsyncIterator[tuple[str, GracefulServer]]:
+    """Like running_server, and yields the server too (to shut it down mid-test)."""
     config = config or AppConfig(engine="local")
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -37,7 +46,7 @@ async def running_server(
             if task.done():
                 task.result()
             await asyncio.sleep(0.01)
-        yield f"ws://127.0.0.1:{port}/ws"
+        yield f"ws://127.0.0.1:{port}/ws", server
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 30)
@@ -78,8 +87,8 @@ class LiveClient:
 
 
 @asynccontextmanager
-async def live_client(url: str) -> AsyncIterator[LiveClient]:
-    async with connect(url, max_size=None, open_timeout=EVENT_TIMEOUT_S) as ws:
+async def live_client(url: str, **connect_options: Any) -> AsyncIterator[LiveClient]:
+    async with connect(url, max_size=None, open_timeout=EVENT_TIMEOUT_S, **connect_options) as ws:
         client = LiveClient(ws)
         ready = await client.next()
         assert ready["type"] == "session.ready", ready

@@ -142,6 +142,9 @@ class StubEngine:
         self.inputs.append(speech_input)
         return speech_input
 
+    def unready_reason(self) -> str | None:
+        return None
+
     async def aclose(self) -> None:
         self.speech_output.close()
 

@@ -101,6 +101,21 @@ class AppConfig(BaseSettings):
     tts_model: str = "gpt-4o-mini-tts"
     tts_voice: str = "alloy"
     openai_timeout_s: float = Field(15.0, gt=0, le=300, description="Timeout of one OpenAI call.")
+    openai_retry_initial_delay_s: float = Field(
+        0.5, gt=0, le=30, description="First backoff delay of an LLM retry; doubles each time."
+    )
+    transcription_language: str | None = Field(
+        None, description="ISO-639-1 hint for Realtime transcription (e.g. en); unset: detect."
+    )
+    realtime_reconnect_attempts: int = Field(
+        5, ge=0, le=20, description="Reconnect attempts after the Realtime socket drops."
+    )
+    realtime_reconnect_initial_delay_s: float = Field(
+        0.5, gt=0, le=30, description="First reconnect delay; doubles per attempt."
+    )
+    realtime_reconnect_max_delay_s: float = Field(
+        8.0, gt=0, le=120, description="Cap of the doubling reconnect delay."
+    )
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

@@ -19,3 +19,10 @@ def test_overlay_keeps_old_values_where_the_newer_has_none() -> None:
     assert old.overlaid_with(SlotValues(place="post office")) == SlotValues(
         place="post office", partner="teller"
     )
+
+
+def test_slot_values_are_cleaned_of_controls_and_capped() -> None:
+    values = SlotValues(place="the\x00 hotel\n\tlobby", partner="x" * 500, goal="  \x1b ")
+    assert values.place == "the hotel lobby"
+    assert values.partner == "x" * 80
+    assert values.goal is None

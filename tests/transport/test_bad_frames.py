@@ -23,7 +23,7 @@ async def test_bad_frame_gets_error_and_the_dialog_keeps_its_state(
         await client.send(frame)
         error = await client.next()
         assert error["type"] == "error" and error["code"] == code, error
-        await client.say("the check-in counter staff, to check in")
+        await client.say("I am talking to the receptionist to check in.")
         events = await client.until("scenario.completed")
         assert events[-1]["json"]["place"] == "airport"
 

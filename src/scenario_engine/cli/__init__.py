@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
 
     talk = commands.add_parser("talk", help="talk to a running service (text or WAV turns)")
     add_talk_arguments(talk)
+    token = commands.add_parser(
+        "token", help="mint a session token (needs SCENARIO_ENGINE_AUTH_SECRET)"
+    )
+    token.add_argument("--ttl", type=float, default=300.0, help="validity in seconds")
     return parser
 
 
@@ -37,9 +41,27 @@ def main(argv: list[str] | None = None) -> int:
         from scenario_engine.cli.serve import serve
 
         return serve(args)
+    if args.command == "token":
+        return _mint_token(args.ttl)
     from scenario_engine.cli.talk import talk
 
     return talk(args)
+
+
+def _mint_token(ttl_s: float) -> int:
+    from scenario_engine.config import ConfigError, load_config
+    from scenario_engine.transport.tokens import mint_session_token
+
+    try:
+        secret = load_config().auth_secret
+    except ConfigError as exc:
+        print(f"scenario-engine: {exc}", file=sys.stderr)
+        return 2
+    if secret is None:
+        print("scenario-engine: SCENARIO_ENGINE_AUTH_SECRET is not set", file=sys.stderr)
+        return 2
+    print(mint_session_token(secret.get_secret_value(), ttl_s))
+    return 0
 
 
 if __name__ == "__main__":

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
+
+MAX_SLOT_CHARS = 80
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_slot_value(value: str | None) -> str | None:
+    """A slot value safe to show a client or put in a prompt: one short line, no controls."""
+    if value is None:
+        return None
+    cleaned = " ".join(_CONTROL.sub(" ", value).split())[:MAX_SLOT_CHARS].strip()
+    return cleaned or None
 
 
 class Slot(StrEnum):
@@ -21,6 +33,11 @@ class SlotValues:
     place: str | None = None
     partner: str | None = None
     goal: str | None = None
+
+    def __post_init__(self) -> None:
+        # Whatever an engine returns, values are clean from here on (frozen: set via object).
+        for slot in ("place", "partner", "goal"):
+            object.__setattr__(self, slot, clean_slot_value(getattr(self, slot)))
 
     def get(self, slot: Slot) -> str | None:
         return getattr(self, slot.value)  # type: ignore[no-any-return]

@@ -8,6 +8,7 @@ Prometheus' text format. Every other path is the browser client (``transport/sta
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -26,6 +27,8 @@ from scenario_engine.observability.metrics import CONTENT_TYPE_LATEST, Metrics
 from scenario_engine.transport.connection import serve_connection
 from scenario_engine.transport.lifecycle import Lifecycle
 
+logger = logging.getLogger(__name__)
+
 
 def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
     """Build the app; the engine (and its models) is built at start-up unless one is given."""
@@ -34,6 +37,12 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not config.auth_required:
+            logger.warning(
+                "client authentication is off: anyone who can reach %s:%d can open sessions",
+                config.host,
+                config.port,
+            )
         app.state.engine = engine or build_engine(config)
         try:
             yield

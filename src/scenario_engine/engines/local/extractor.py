@@ -1,0 +1,239 @@
+"""The local engine's slot extractor: place, partner and goal from one learner utterance.
+
+Deterministic and pure, so it is tested on a data file and benchmarked without a server. It
+prefers saying nothing to guessing: a slot is filled only from words the learner said, and
+"typical partners of a place" only breaks ties between such words.
+
+Decision order for each slot, best first: the value stated after the last correction ("at the
+bank, no wait, the post office"), a vocabulary value over an open-ended phrase, a value in a
+grammatical frame for that slot ("at the X"), an alias naming the action over one naming its
+object over a bare verb ("my laptop is broken"), a value typical of the chosen place, the
+earliest mention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scenario_engine.domain.slots import Slot, SlotValues
+from scenario_engine.engines.local.matcher import KO_PARTICLES, AliasMatcher, Entry, Mention
+from scenario_engine.engines.local.normalize import CLAUSE, POSSESSIVES, SKIP_WORDS, tokenize
+from scenario_engine.engines.local.patterns import (
+    CORRECTION_WORDS,
+    KO_NEGATORS,
+    KO_PARTNER_ENDINGS,
+    KO_PLACE_ENDINGS,
+    KO_TRAILING_ENDINGS,
+    MOTION_VERBS,
+    NEGATION_GAP,
+    NEGATORS,
+    NON_ANSWER_PARTS,
+    NON_ANSWERS,
+    NOT_A_PLACE_BEFORE,
+    PLACE_PREPOSITIONS,
+    TALK_VERBS,
+    TRAILING_NOISE,
+    strip_injections,
+)
+from scenario_engine.engines.local.phrases import capture_phrases, finish
+from scenario_engine.engines.local.vocabulary import (
+    GENERIC_STAFF,
+    STRONG,
+    Vocabulary,
+    load_vocabulary,
+)
+
+_ANTI = "anti"
+_MAX_BARE_WORDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    slot: Slot
+    value: str
+    segment: int
+    from_vocabulary: bool
+    framed: bool
+    strength: int
+    start: int
+    rank: int
+
+
+class SlotExtractor:
+    """Extracts the slots a learner stated; see the module docstring for how it decides."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+        vocabulary = vocabulary or load_vocabulary()
+        self._matcher = AliasMatcher(vocabulary)
+        self._typical = vocabulary.typical_by_place()
+        self._staff = vocabulary.staff_by_place()
+
+    def extract(self, text: str, awaiting: Slot | None = None) -> SlotValues:
+        """Slots stated in ``text``; ``awaiting`` is the slot the service just asked about."""
+        tokens = tokenize(strip_injections(text))
+        if not tokens:
+            return SlotValues()
+        mentions = self._merge_staff(tokens, self._matcher.find(tokens))
+        segments = _segments(tokens)
+        candidates = [
+            candidate
+            for mention in mentions
+            if not _negated(tokens, mention)
+            for candidate in self._candidates(tokens, mention, segments, awaiting)
+        ]
+        for phrase in capture_phrases(tokens, mentions):
+            if not _negated_at(tokens, phrase.start):
+                candidates.append(
+                    _Candidate(phrase.slot, phrase.value, segments[phrase.start], False, True,
+                               STRONG, phrase.start, 0)
+                )
+        values = self._choose(candidates)
+        if awaiting is not None and values.is_empty():
+            return values.with_value(awaiting, _bare_answer(tokens, awaiting))
+        return values
+
+    def _merge_staff(self, tokens: list[str], mentions: list[Mention]) -> list[Mention]:
+        """A place or partner followed by a generic staff word names one partner, not a place:
+        "은행 직원" is a bank teller, "check-in counter staff" a check-in agent."""
+        merged: list[Mention] = []
+        for mention in mentions:
+            previous = merged[-1] if merged else None
+            is_staff = all(e.canonical == GENERIC_STAFF for e in mention.entries)
+            if previous and is_staff and previous.end + 1 == mention.start and not previous.rest:
+                first = previous.entries[0]
+                partner = first.canonical
+                if first.slot is Slot.PLACE:
+                    partner = self._staff.get(first.canonical, GENERIC_STAFF)
+                if first.slot is not Slot.GOAL:
+                    entry = Entry(Slot.PARTNER, partner, first.rank, first.strength)
+                    merged[-1] = Mention(previous.start, mention.end, (entry,), mention.rest,
+                                         previous.size + mention.size)
+                    continue
+            merged.append(mention)
+        return merged
+
+    def _candidates(
+        self, tokens: list[str], mention: Mention, segments: list[int], awaiting: Slot | None
+    ) -> list[_Candidate]:
+        frame = _frame(tokens, mention)
+        slots = mention.slots()
+        if len(slots) > 1:
+            if isinstance(frame, Slot) and frame in slots:
+                slots = {frame}
+            elif awaiting in slots:
+                slots = {awaiting}
+            else:
+                slots = {mention.entries[0].slot}
+        return [
+            _Candidate(entry.slot, entry.canonical, segments[mention.start], True,
+                       frame == entry.slot, entry.strength, mention.start, entry.rank)
+            for entry in mention.entries
+            if entry.slot in slots and not (entry.slot is Slot.PLACE and frame == _ANTI)
+        ]
+
+    def _choose(self, candidates: list[_Candidate]) -> SlotValues:
+        def best(slot: Slot, typical: frozenset[str]) -> str | None:
+            own = [c for c in candidates if c.slot is slot]
+            if not own:
+                return None
+            return max(
+                own,
+                key=lambda c: (c.segment, c.from_vocabulary, c.framed, c.strength,
+                               c.value in typical, -c.start, -c.rank),
+            ).value
+
+        stated = frozenset(c.value for c in candidates if c.slot is not Slot.PLACE)
+        places = [c for c in candidates if c.slot is Slot.PLACE]
+        fitting = frozenset(c.value for c in places if self._typical_of(c.value) & stated)
+        place = best(Slot.PLACE, fitting)
+        typical = self._typical_of(place) if place else frozenset()
+        return SlotValues(place, best(Slot.PARTNER, typical), best(Slot.GOAL, typical))
+
+    def _typical_of(self, place: str) -> frozenset[str]:
+        return self._typical.get(place, frozenset())
+
+
+def _segments(tokens: list[str]) -> list[int]:
+    """For each token, how many corrections precede it ("no wait", "I mean", "아니")."""
+    segments: list[int] = []
+    count = 0
+    for index, token in enumerate(tokens):
+        segments.append(count)
+        if token in CORRECTION_WORDS or (token == "mean" and index and tokens[index - 1] == "i"):
+            count += 1
+    return segments
+
+
+def _frame(tokens: list[str], mention: Mention) -> Slot | str | None:
+    """Which slot the surrounding grammar puts the mention in, or ``_ANTI`` for "for a X"."""
+    rest = mention.rest
+    if not rest and mention.end + 1 < len(tokens) and tokens[mention.end + 1] in KO_PARTICLES:
+        rest = tokens[mention.end + 1]  # "airport 에서": an English noun, a Korean particle
+    if rest.startswith(KO_PARTNER_ENDINGS):
+        return Slot.PARTNER
+    if rest.startswith(KO_PLACE_ENDINGS):
+        return Slot.PLACE
+    index, seen = mention.start - 1, 0
+    while index >= 0 and seen < 2 and tokens[index] != CLAUSE:
+        token = tokens[index]
+        if token in SKIP_WORDS or token in POSSESSIVES:
+            index -= 1
+            continue
+        if token in PLACE_PREPOSITIONS:
+            return Slot.PLACE
+        if token == "to":
+            before = tokens[index - 1] if index else ""
+            if before in MOTION_VERBS:
+                return Slot.PLACE
+            return Slot.PARTNER if before in TALK_VERBS else None
+        if token == "with" or token in TALK_VERBS:
+            return Slot.PARTNER
+        if token in NOT_A_PLACE_BEFORE:
+            return _ANTI
+        seen += 1
+        index -= 1
+    return None
+
+
+def _negated(tokens: list[str], mention: Mention) -> bool:
+    """Korean negation follows the value ("은행 말고", "약국이 아니라"), English precedes it."""
+    if mention.rest.startswith(KO_NEGATORS):
+        return True
+    following = tokens[mention.end + 1] if mention.end + 1 < len(tokens) else ""
+    if mention.rest in KO_PARTICLES and following.startswith(KO_NEGATORS):
+        return True
+    return _negated_at(tokens, mention.start)
+
+
+def _negated_at(tokens: list[str], start: int) -> bool:
+    """English negation before a value: "not the bank", "I don't want to check out"."""
+    index = start - 1
+    while index >= 0 and start - index <= 5:
+        token = tokens[index]
+        if token in NEGATORS:
+            return True
+        if token not in NEGATION_GAP:
+            return False
+        index -= 1
+    return False
+
+
+def _bare_answer(tokens: list[str], slot: Slot) -> str | None:
+    """A short answer to the question just asked, taken as the value of the asked slot."""
+    words = [token for token in tokens if token != CLAUSE]
+    joined = " ".join(words)
+    if len(words) > _MAX_BARE_WORDS or any(part in joined for part in NON_ANSWER_PARTS):
+        return None
+    if not any(char.isalpha() for char in joined):
+        return None  # "0", "??": nothing a place, a person or a goal is called
+    if any(word in NEGATORS for word in words) or all(word in NON_ANSWERS for word in words):
+        return None
+    while words and words[-1] in TRAILING_NOISE:
+        words.pop()
+    if words:
+        last = words[-1]
+        for ending in KO_TRAILING_ENDINGS:
+            if last.endswith(ending) and len(last) > len(ending):
+                words[-1] = last.removesuffix(ending)
+                break
+    return finish(words, slot)

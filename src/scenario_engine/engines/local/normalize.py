@@ -1,0 +1,119 @@
+"""Turning learner text (typed, or an ASR transcript) into tokens the extractor can match.
+
+Text and vocabulary aliases go through the same normalization so that "Check-in", "check in"
+and "checkin " meet; clause punctuation survives as a ``|`` token because corrections and
+open-ended phrases stop at clause boundaries, while ASR text simply has none.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+CLAUSE = "|"
+"""Token standing for a clause boundary (comma, full stop, question mark...)."""
+
+MAX_INPUT_CHARS = 2000
+"""Longer text is cut: a spoken turn is far shorter, and matching cost grows with length."""
+
+SKIP_WORDS = frozenset({"a", "an", "the", "some", "this", "these", "that", "those", "any"})
+"""Determiners ignored when matching aliases: "buy some bread" matches "buy bread"."""
+
+POSSESSIVES = frozenset({"my", "our", "your", "his", "her", "their"})
+
+_FILLERS_EN = frozenset(
+    {"um", "umm", "ummm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "mm", "mmm", "ah", "ahh"}
+)
+_FILLERS_KO = frozenset(
+    {"음", "어", "그", "저", "아", "뭐", "막", "으음", "음음", "어어",
+     "좀", "그냥", "뭐지", "있잖아"}
+)
+_LIKE_KEEPERS = frozenset(
+    {"would", "d", "id", "wed", "youd", "i", "you", "we", "they", "dont", "do", "really", "also"}
+)
+"""Words before "like" that make it a verb ("I'd like to"), not a filler ("and like the...")."""
+
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_JOINERS = re.compile(r"[-‐‑‒–—_/|]")
+"""Joiners become spaces; so does a literal "|", which is reserved for clause boundaries."""
+_SCRIPT_BOUNDARY = re.compile(r"(?<=[가-힣])(?=[a-z0-9])|(?<=[a-z0-9])(?=[가-힣])")
+_CLAUSE_MARKS = re.compile(r"[.,!?;:…\n\r\t()\[\]{}\"<>]+")
+_NON_WORD = re.compile(r"[^\w|]+")
+
+_IRREGULAR = {
+    "bought": "buy", "went": "go", "gone": "go", "spoke": "speak", "took": "take",
+    "got": "get", "made": "make", "told": "tell", "paid": "pay", "saw": "see", "sent": "send",
+    "stole": "steal", "drove": "drive", "broke": "break", "gave": "give", "met": "meet",
+    "found": "find", "left": "leave", "came": "come", "ate": "eat", "sat": "sit", "wanna": "want",
+}
+
+
+def clean(raw: str) -> str:
+    """Lowercase, NFKC, apostrophes dropped ("i'm" -> "im"), hyphens as spaces, and a space
+    between Hangul and Latin so that "receptionist한테" becomes "receptionist 한테"."""
+    text = unicodedata.normalize("NFKC", raw[:MAX_INPUT_CHARS]).lower()
+    text = _APOSTROPHES.sub("", text)
+    text = _JOINERS.sub(" ", text)
+    return _SCRIPT_BOUNDARY.sub(" ", text)
+
+
+def tokenize(raw: str) -> list[str]:
+    """Word tokens with ``|`` clause boundaries, filler words removed."""
+    text = _CLAUSE_MARKS.sub(f" {CLAUSE} ", clean(raw))
+    words = _NON_WORD.sub(" ", text).split()
+    tokens: list[str] = []
+    for index, word in enumerate(words):
+        if word in _FILLERS_EN or word in _FILLERS_KO:
+            continue
+        if word == "like" and (not tokens or tokens[-1] not in _LIKE_KEEPERS):
+            continue
+        if word == "know" and tokens and tokens[-1] == "you" and index + 1 < len(words):
+            tokens.pop()  # "you know" as a filler, unless it ends the turn
+            continue
+        if word == CLAUSE and (not tokens or tokens[-1] == CLAUSE):
+            continue
+        tokens.append(word)
+    while tokens and tokens[-1] == CLAUSE:
+        tokens.pop()
+    return tokens
+
+
+def alias_tokens(alias: str) -> list[str]:
+    """Tokens of a vocabulary alias: normalized like learner text, without clause marks."""
+    return _NON_WORD.sub(" ", clean(alias).replace(CLAUSE, " ")).split()
+
+
+def is_hangul(token: str) -> bool:
+    return bool(token) and "\uac00" <= token[0] <= "\ud7a3"
+
+
+@lru_cache(maxsize=4096)
+def english_forms(token: str) -> tuple[str, ...]:
+    """The token and the base forms it may be an inflection of ("buying" -> "buy").
+
+    Over-generates on purpose: the matcher keeps only forms that occur in an alias, so a
+    wrong guess ("shopping" -> "shopp") costs nothing.
+    """
+    forms = [token]
+    if token in _IRREGULAR:
+        forms.append(_IRREGULAR[token])
+    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+        forms.append(token[:-1])
+        if token.endswith("es"):
+            forms.append(token[:-2])
+        if token.endswith("ies"):
+            forms.append(token[:-3] + "y")
+    if len(token) > 4 and token.endswith("ing"):
+        stem = token[:-3]
+        forms += [stem, stem + "e"]
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            forms.append(stem[:-1])
+    if len(token) > 3 and token.endswith("ed"):
+        stem = token[:-2]
+        forms += [stem, token[:-1]]
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            forms.append(stem[:-1])
+        if token.endswith("ied"):
+            forms.append(token[:-3] + "y")
+    return tuple(dict.fromkeys(forms))

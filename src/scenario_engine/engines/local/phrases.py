@@ -1,0 +1,196 @@
+"""Open-ended phrases captured from grammar when the vocabulary has no word for them.
+
+"I'm at a pet store" has no vocabulary place, yet the learner clearly said where they are;
+"at the X", "talk to the Y", "I want to Z", "X에서", "Y한테", "Z하고 싶어요" say which slot X,
+Y, Z fill. Captures never cross a vocabulary match of their own slot (the vocabulary is more
+reliable) and are rejected when they look like time, manner or a pronoun ("in the morning").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scenario_engine.domain.slots import Slot
+from scenario_engine.engines.local.matcher import Mention
+from scenario_engine.engines.local.normalize import (
+    CLAUSE,
+    POSSESSIVES,
+    SKIP_WORDS,
+    english_forms,
+    is_hangul,
+)
+from scenario_engine.engines.local.patterns import (
+    GOAL_TRIGGERS,
+    GOAL_VERBS,
+    KO_GOAL_MARKERS,
+    KO_NON_PLACES,
+    KO_NOT_GOAL_VERBS,
+    LEADING_NOISE,
+    MAX_PHRASE_CHARS,
+    MAX_PHRASE_WORDS,
+    NOT_GOAL_VERBS,
+    NOT_PARTNERS,
+    NOT_PLACE_STARTS,
+    NOT_PLACES,
+    PHRASE_STOPS,
+    TALK_VERBS,
+)
+
+_GOAL_STOPS = frozenset(
+    {CLAUSE, "and", "or", "but", "so", "because", "please", "then", "i", "im", "we", "were",
+     "at", "from", "who", "which", "while", "when", "since", "if", "no", "not", "wait",
+     "sorry", "actually", "talking", "speaking"}
+)
+_DANGLING = SKIP_WORDS | POSSESSIVES | {"of", "to", "for"}
+_NOT_PLACE_AFTER = frozenset({"look", "looking", "good", "bad", "great", "interested", "check"})
+_KO_PLACE_ENDINGS = ("에서요", "에서는", "에서")
+_KO_PARTNER_ENDINGS = ("한테요", "한테", "에게", "께", "이랑", "랑")
+_KO_PRONOUNS = frozenset({"나", "저", "너", "우리", "저희", "사", "누구"})
+_KO_ARRIVAL = ("있", "왔", "와", "가", "도착")
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A captured open-ended value and where it starts (for ordering and corrections)."""
+
+    slot: Slot
+    value: str
+    start: int
+    end: int
+
+
+def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
+    """Every open-ended phrase a frame introduces; partners first, so that a goal can leave
+    out the person it mentions."""
+    covered: dict[int, set[Slot]] = {}
+    for mention in mentions:
+        for index in range(mention.start, mention.end + 1):
+            covered.setdefault(index, set()).update(mention.slots())
+    phrases: list[Phrase] = []
+    for index, token in enumerate(tokens):
+        if index in covered:
+            continue
+        if is_hangul(token):
+            phrases.extend(_korean(tokens, index, covered))
+            continue
+        previous = tokens[index - 1] if index else ""
+        if token in ("at", "in") and previous not in _NOT_PLACE_AFTER:
+            phrases.extend(_capture(tokens, index + 1, Slot.PLACE, covered))
+        elif token in TALK_VERBS:
+            linked = index + 1 < len(tokens) and tokens[index + 1] in ("to", "with")
+            after = index + 2 if linked else index + 1
+            phrases.extend(_capture(tokens, after, Slot.PARTNER, covered))
+        elif token == "with" and index + 1 < len(tokens) and tokens[index + 1] in POSSESSIVES:
+            phrases.extend(_capture(tokens, index + 1, Slot.PARTNER, covered))
+    for phrase in phrases:  # a partner inside a goal is left out of it: "ask [the host] for..."
+        if phrase.slot is Slot.PARTNER:
+            for index in range(phrase.start, phrase.end + 1):
+                covered.setdefault(index, set()).add(Slot.PARTNER)
+    for index in range(len(tokens)):
+        start = None if index in covered else _goal_start(tokens, index)
+        if start is not None:
+            phrases.extend(_capture(tokens, start, Slot.GOAL, covered))
+    return phrases
+
+
+def finish(words: list[str], slot: Slot) -> str | None:
+    """Normalize a phrase: leading determiners off, capped in words and characters."""
+    while words and words[0] in LEADING_NOISE:
+        words = words[1:]
+    words = words[: MAX_PHRASE_WORDS[slot]]
+    text = " ".join(words)
+    if len(text) > MAX_PHRASE_CHARS:
+        text = text[:MAX_PHRASE_CHARS].rsplit(" ", 1)[0] if " " in text else text[:MAX_PHRASE_CHARS]
+    return text or None
+
+
+def _goal_start(tokens: list[str], index: int) -> int | None:
+    for trigger in GOAL_TRIGGERS:
+        if tuple(tokens[index : index + len(trigger)]) == trigger:
+            return index + len(trigger)
+    if tokens[index] == "to" and index + 1 < len(tokens):
+        following = english_forms(tokens[index + 1])
+        before = tokens[index - 1] if index else ""
+        if any(form in GOAL_VERBS for form in following) and before not in ("want", "need", "like"):
+            return index + 1
+    return None
+
+
+def _capture(
+    tokens: list[str], start: int, slot: Slot, covered: dict[int, set[Slot]]
+) -> list[Phrase]:
+    words: list[str] = []
+    index = start
+    while index < len(tokens) and tokens[index] in LEADING_NOISE and slot is not Slot.GOAL:
+        index += 1
+    stops = _GOAL_STOPS if slot is Slot.GOAL else PHRASE_STOPS
+    first = index
+    while index < len(tokens) and len(words) < MAX_PHRASE_WORDS[slot]:
+        token = tokens[index]
+        if token in stops or is_hangul(token):
+            break
+        slots_here = covered.get(index, set())
+        if slot in slots_here:
+            return []  # the vocabulary already names this value
+        if slots_here and slot is Slot.GOAL and Slot.PARTNER in slots_here:
+            if words and words[-1] in SKIP_WORDS | POSSESSIVES:
+                words.pop()  # "ask [the flight attendant] for a blanket"
+        elif slots_here and slot is not Slot.GOAL:
+            break  # "at macdonalds [ordering] a burger": the phrase ends at another slot's word
+        elif slot is not Slot.GOAL and index > first and token.endswith("ing"):
+            break
+        else:
+            words.append(token)
+        index += 1
+    while words and words[-1] in _DANGLING:
+        words.pop()
+    if not words or (slot is not Slot.GOAL and any(c.isdigit() for w in words for c in w)):
+        return []
+    if slot is Slot.PLACE and (words[-1] in NOT_PLACES or words[0] in NOT_PLACE_STARTS):
+        return []
+    if slot is Slot.PARTNER and any(word in NOT_PARTNERS for word in words):
+        return []
+    if slot is Slot.GOAL and any(form in NOT_GOAL_VERBS for form in english_forms(words[0])):
+        return []
+    value = finish(words, slot)
+    return [Phrase(slot, value, start, index - 1)] if value else []
+
+
+def _korean(tokens: list[str], index: int, covered: dict[int, set[Slot]]) -> list[Phrase]:
+    token = tokens[index]
+    following = tokens[index + 1] if index + 1 < len(tokens) else ""
+    for ending in _KO_PLACE_ENDINGS:
+        stem = token.removesuffix(ending)
+        if stem != token and stem and stem not in KO_NON_PLACES:
+            return [Phrase(Slot.PLACE, stem, index, index)]
+    stem = token.removesuffix("에")
+    if stem and stem != token and following.startswith(_KO_ARRIVAL) and stem not in KO_NON_PLACES:
+        return [Phrase(Slot.PLACE, stem, index, index)]
+    for ending in _KO_PARTNER_ENDINGS:
+        stem = token.removesuffix(ending)
+        if stem != token and stem and stem not in _KO_PRONOUNS:
+            return [Phrase(Slot.PARTNER, stem, index, index)]
+    return _korean_goal(tokens, index, covered)
+
+
+def _korean_goal(tokens: list[str], index: int, covered: dict[int, set[Slot]]) -> list[Phrase]:
+    token = tokens[index]
+    following = tokens[index + 1] if index + 1 < len(tokens) else ""
+    if token.endswith("고") and following.startswith("싶"):
+        stem = token[:-1]
+    else:
+        marker = next((m for m in KO_GOAL_MARKERS[1:] if token.endswith((m, m + "요"))), None)
+        if marker is None or len(token) <= len(marker):
+            return []
+        stem = token[: token.rindex(marker)]
+    stem = stem.removesuffix("으")  # "찾으려고" -> "찾": the vowel belongs to the ending
+    if not stem or stem.startswith(KO_NOT_GOAL_VERBS):
+        return []
+    words = [stem + "다"]
+    before = index - 1
+    if before >= 0 and before not in covered and is_hangul(tokens[before]):
+        previous = tokens[before]
+        if not previous.endswith(_KO_PLACE_ENDINGS + _KO_PARTNER_ENDINGS):
+            words.insert(0, previous)
+    value = finish(words, Slot.GOAL)
+    return [Phrase(Slot.GOAL, value, index, index)] if value else []

@@ -1,0 +1,131 @@
+"""Realtime wire events <-> speech input events, without I/O.
+
+The speech input feeds every server event it receives into ``InputEventMapper`` and relays
+what comes out; the session configuration it sends is built by ``transcription_session``.
+Keeping this pure (websockets' sans-I/O core is the model) lets tests check the mapping and
+the ordering of transcripts without a socket.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+from openai.types.realtime import (
+    ConversationItemInputAudioTranscriptionCompletedEvent,
+    ConversationItemInputAudioTranscriptionFailedEvent,
+    InputAudioBufferCommittedEvent,
+    RealtimeErrorEvent,
+    RealtimeServerEvent,
+)
+from openai.types.realtime.realtime_transcription_session_create_request_param import (
+    RealtimeTranscriptionSessionCreateRequestParam,
+)
+
+from scenario_engine.engines.base import (
+    InputFault,
+    SpeechInputEvent,
+    SpeechStarted,
+    SpeechStopped,
+    TranscriptReady,
+)
+
+REALTIME_SAMPLE_RATE: Final = 24_000
+"""The only PCM rate the Realtime API accepts (``audio/pcm`` at 24 kHz)."""
+
+UPSTREAM_ERROR_CODES: dict[str, str] = {
+    "input_audio_buffer_commit_empty": "input_audio_commit_empty",
+}
+"""Upstream ``error.code`` -> public error code (docs/protocol.md); else ``upstream_error``."""
+
+
+class SpeechInputUnavailable(Exception):
+    """``start`` could not open or configure the upstream session; the message holds no secret."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def transcription_session(
+    model: str, server_vad: bool, language: str | None = None
+) -> RealtimeTranscriptionSessionCreateRequestParam:
+    """The ``session.update`` payload (GA shape) for a transcription-only session.
+
+    With ``server_vad`` off, ``turn_detection`` is ``null`` and the client's commit ends a turn.
+    """
+    transcription = {"model": model, **({"language": language} if language else {})}
+    return {
+        "type": "transcription",
+        "audio": {
+            "input": {
+                "format": {"type": "audio/pcm", "rate": REALTIME_SAMPLE_RATE},
+                "transcription": transcription,  # type: ignore[typeddict-item]
+                "turn_detection": {"type": "server_vad"} if server_vad else None,
+            }
+        },
+    }
+
+
+def fault_for_error(event: RealtimeErrorEvent) -> InputFault:
+    """A non-fatal fault for an upstream ``error`` event, without echoing upstream text."""
+    upstream = event.error.code or event.error.type
+    code = UPSTREAM_ERROR_CODES.get(upstream, "upstream_error")
+    return InputFault(code=code, message=f"speech recognition service reported {upstream}")
+
+
+@dataclass
+class InputEventMapper:
+    """Turns server events into speech input events, delivering transcripts in turn order.
+
+    Transcriptions finish asynchronously, so a later turn may complete first; turns are
+    ordered by ``input_audio_buffer.committed`` and a transcript waits for earlier ones.
+    """
+
+    _order: list[str] = field(default_factory=list)
+    _done: dict[str, SpeechInputEvent | None] = field(default_factory=dict)
+
+    @property
+    def pending_items(self) -> list[str]:
+        return list(self._order)
+
+    def forget_pending(self) -> None:
+        """A new upstream session (after reconnect) will never finish the old items."""
+        self._order.clear()
+        self._done.clear()
+
+    def expire(self, item_id: str) -> list[SpeechInputEvent]:
+        """The transcript of ``item_id`` took too long: report it and release later turns."""
+        if item_id not in self._order or item_id in self._done:
+            return []
+        fault = InputFault("transcription_failed", "a transcript did not arrive in time")
+        return self._finish(item_id, fault)
+
+    def feed(self, event: RealtimeServerEvent) -> list[SpeechInputEvent]:
+        if event.type == "input_audio_buffer.speech_started":
+            return [SpeechStarted()]
+        if event.type == "input_audio_buffer.speech_stopped":
+            return [SpeechStopped()]
+        if isinstance(event, InputAudioBufferCommittedEvent):
+            self._order.append(event.item_id)
+            return []
+        if isinstance(event, ConversationItemInputAudioTranscriptionCompletedEvent):
+            text = event.transcript.strip()
+            return self._finish(event.item_id, TranscriptReady(text) if text else None)
+        if isinstance(event, ConversationItemInputAudioTranscriptionFailedEvent):
+            fault = InputFault("transcription_failed", "a turn could not be transcribed")
+            return self._finish(event.item_id, fault)
+        if isinstance(event, RealtimeErrorEvent):
+            return [fault_for_error(event)]
+        return []
+
+    def _finish(self, item_id: str, result: SpeechInputEvent | None) -> list[SpeechInputEvent]:
+        if item_id not in self._order:
+            return [result] if result is not None else []
+        self._done[item_id] = result
+        ready: list[SpeechInputEvent] = []
+        while self._order and self._order[0] in self._done:
+            outcome = self._done.pop(self._order.pop(0))
+            if outcome is not None:
+                ready.append(outcome)
+        return ready

@@ -1,0 +1,271 @@
+"""OpenAISpeechInput: one learner's audio relayed to a Realtime transcription session.
+
+Why a transcription session (``intent=transcription``) rather than a conversation session:
+the service only needs transcripts and server VAD from Realtime (questions and the final
+text come from the LLM, speech from TTS); a transcription session produces exactly those
+events, never starts model responses of its own, and is billed for transcription only.
+
+Reconnection is the SDK's (``on_reconnecting`` with bounded exponential backoff). A new
+socket is a new upstream session, so on its ``session.created`` the configuration is sent
+again and, once ``session.updated`` confirms it, the audio not yet transcribed is replayed
+(``TurnAudio``). Scenario state lives in the session above and is untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable
+from dataclasses import dataclass
+
+from openai import AsyncOpenAI, OpenAIError
+from openai.resources.realtime.realtime import AsyncRealtimeConnection
+from openai.types.realtime import (
+    ConversationItemInputAudioTranscriptionCompletedEvent,
+    ConversationItemInputAudioTranscriptionFailedEvent,
+    InputAudioBufferCommittedEvent,
+    RealtimeErrorEvent,
+    RealtimeServerEvent,
+)
+from openai.types.websocket_reconnection import ReconnectingEvent, ReconnectingOverrides
+from websockets.exceptions import WebSocketException
+
+from scenario_engine.engines.base import (
+    AudioChunk,
+    InputFault,
+    InputReconnecting,
+    SpeechInputEvent,
+)
+from scenario_engine.engines.openai.events import (
+    InputEventMapper,
+    SpeechInputUnavailable,
+    fault_for_error,
+    transcription_session,
+)
+from scenario_engine.engines.openai.input_audio import To24k, TurnAudio
+
+log = logging.getLogger(__name__)
+
+_NETWORK_ERRORS = (OSError, WebSocketException, OpenAIError, TimeoutError)
+
+
+@dataclass(frozen=True, slots=True)
+class ReconnectPolicy:
+    """Passed to the SDK: attempts after a drop, first delay, cap of the doubling delay."""
+
+    attempts: int = 5
+    initial_delay_s: float = 0.5
+    max_delay_s: float = 8.0
+
+
+class OpenAISpeechInput:
+    """Implements ``SpeechInput`` over ``AsyncOpenAI.realtime.connect``."""
+
+    def __init__(
+        self,
+        client: AsyncOpenAI,
+        *,
+        transcription_model: str,
+        server_vad: bool,
+        timeout_s: float,
+        reconnect: ReconnectPolicy | None = None,
+        language: str | None = None,
+    ) -> None:
+        self._client = client
+        self._session_config = transcription_session(transcription_model, server_vad, language)
+        self._server_vad = server_vad
+        self._timeout_s = timeout_s
+        self._reconnect = reconnect or ReconnectPolicy()
+        self._queue: asyncio.Queue[SpeechInputEvent | None] = asyncio.Queue()
+        self._mapper = InputEventMapper()
+        self._audio = TurnAudio()
+        self._resampler = To24k()
+        self._conn: AsyncRealtimeConnection | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._ready = False
+        self._reconnected = False
+        self._closing = False
+
+    # --- SpeechInput ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Returns once the upstream session confirmed its configuration (``session.updated``)."""
+        manager = self._client.realtime.connect(
+            extra_query={"intent": "transcription"},
+            on_reconnecting=self._on_reconnecting,
+            max_retries=self._reconnect.attempts,
+            initial_delay=self._reconnect.initial_delay_s,
+            max_delay=self._reconnect.max_delay_s,
+        )
+        try:
+            async with asyncio.timeout(self._timeout_s):
+                self._conn = await manager.enter()
+                await self._conn.session.update(session=self._session_config)
+                await self._await_configured(self._conn)
+        except TimeoutError:
+            await self._abandon()
+            raise SpeechInputUnavailable(
+                "upstream_timeout", "the speech recognition service did not answer in time"
+            ) from None
+        except SpeechInputUnavailable:
+            await self._abandon()
+            raise
+        except _NETWORK_ERRORS as exc:
+            await self._abandon()
+            raise SpeechInputUnavailable(
+                "upstream_unavailable",
+                f"could not reach the speech recognition service ({type(exc).__name__})",
+            ) from None
+        self._ready = True
+        self._reader = asyncio.create_task(self._read(self._conn), name="openai-speech-input")
+
+    async def append_audio(self, chunk: AudioChunk) -> None:
+        await self._send_audio(*self._resampler.convert(chunk))
+
+    async def _send_audio(self, audio: str, n_bytes: int) -> None:
+        self._audio.add(audio, n_bytes)
+        if self._ready and self._conn is not None:
+            await self._guarded(self._conn.input_audio_buffer.append(audio=audio))
+
+    async def commit(self) -> None:
+        if (tail := self._resampler.flush()) is not None:
+            await self._send_audio(*tail)
+        # The turn is kept as committed before the send: if the socket drops before upstream
+        # confirms, the replay commits it again on the next session.
+        self._audio.commit_tail()
+        if self._ready and self._conn is not None:
+            await self._guarded(self._conn.input_audio_buffer.commit())
+
+    async def clear(self) -> None:
+        self._audio.cleared()
+        if self._ready and self._conn is not None:
+            await self._guarded(self._conn.input_audio_buffer.clear())
+
+    async def events(self) -> AsyncIterator[SpeechInputEvent]:
+        while (event := await self._queue.get()) is not None:
+            yield event
+
+    async def aclose(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self._ready = False
+        for timer in self._timers.values():
+            timer.cancel()
+        await self._abandon()
+        if self._reader is not None:
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)
+        self._queue.put_nowait(None)
+
+    # --- upstream ---------------------------------------------------------------------------
+
+    async def _await_configured(self, conn: AsyncRealtimeConnection) -> None:
+        while True:
+            event = await conn.recv()
+            if event.type == "session.updated":
+                return
+            if isinstance(event, RealtimeErrorEvent):
+                fault = fault_for_error(event)
+                log.warning("upstream refused the session configuration: %s", fault.message)
+                raise SpeechInputUnavailable("upstream_rejected_session", fault.message)
+
+    async def _read(self, conn: AsyncRealtimeConnection) -> None:
+        try:
+            async for event in conn:
+                await self._handle(conn, event)
+            if not self._closing:
+                self._fail("the speech recognition service ended the session")
+        except _NETWORK_ERRORS as exc:
+            if not self._closing:
+                log.warning("speech input lost its upstream for good: %s", type(exc).__name__)
+                self._fail("the speech recognition service is unreachable")
+        finally:
+            self._ready = False
+
+    def _fail(self, message: str) -> None:
+        self._queue.put_nowait(InputFault("engine_unavailable", message, fatal=True))
+        self._queue.put_nowait(None)
+
+    async def _handle(self, conn: AsyncRealtimeConnection, event: RealtimeServerEvent) -> None:
+        if event.type == "session.created" and self._reconnected:
+            self._mapper.forget_pending()
+            await self._guarded(conn.session.update(session=self._session_config))
+            return
+        if event.type == "session.updated" and self._reconnected:
+            self._reconnected = False
+            await self._replay(conn)
+            log.info("speech input reconnected and reconfigured")
+            return
+        if isinstance(event, InputAudioBufferCommittedEvent):
+            self._audio.committed(event.item_id)
+            self._timers[event.item_id] = asyncio.get_running_loop().call_later(
+                self._timeout_s, self._expire, event.item_id
+            )
+        elif isinstance(
+            event,
+            ConversationItemInputAudioTranscriptionCompletedEvent
+            | ConversationItemInputAudioTranscriptionFailedEvent,
+        ):
+            self._transcribed(event.item_id)
+        elif isinstance(event, RealtimeErrorEvent):
+            log.warning("upstream error event: type=%s code=%s", event.error.type, event.error.code)
+        for mapped in self._mapper.feed(event):
+            self._queue.put_nowait(mapped)
+
+    async def _replay(self, conn: AsyncRealtimeConnection) -> None:
+        """Send again what the lost session never transcribed; new audio joins after it."""
+        plan = self._audio.replay()
+        sent_tail = self._audio.tail_count
+        for audio, commit in plan:
+            await self._guarded(conn.input_audio_buffer.append(audio=audio))
+            if commit and not self._server_vad:
+                await self._guarded(conn.input_audio_buffer.commit())
+        while extra := self._audio.tail_after(sent_tail):
+            sent_tail += len(extra)
+            for audio in extra:
+                await self._guarded(conn.input_audio_buffer.append(audio=audio))
+        self._ready = True
+
+    def _on_reconnecting(self, event: ReconnectingEvent) -> ReconnectingOverrides | None:
+        """SDK callback before each attempt: hold audio back and tell the session."""
+        log.info("speech input reconnecting (attempt %d/%d, close code %d)",
+                 event.attempt, event.max_attempts, event.close_code)
+        self._ready = False
+        self._reconnected = True
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        self._queue.put_nowait(InputReconnecting(attempt=event.attempt))
+        return {"abort": True} if self._closing else None
+
+    def _transcribed(self, item_id: str) -> None:
+        timer = self._timers.pop(item_id, None)
+        if timer is not None:
+            timer.cancel()
+        self._audio.transcribed(item_id)
+
+    def _expire(self, item_id: str) -> None:
+        self._timers.pop(item_id, None)
+        self._audio.transcribed(item_id)
+        for mapped in self._mapper.expire(item_id):
+            self._queue.put_nowait(mapped)
+
+    async def _guarded(self, send: Awaitable[None]) -> None:
+        """Send with a timeout; a failed send is not fatal: the reader sees the drop and the
+        audio is kept for replay."""
+        try:
+            async with asyncio.timeout(self._timeout_s):
+                await send
+        except _NETWORK_ERRORS as exc:
+            log.debug("send to upstream failed: %s", type(exc).__name__)
+
+    async def _abandon(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                async with asyncio.timeout(self._timeout_s):
+                    await conn.close()
+            except _NETWORK_ERRORS:
+                pass

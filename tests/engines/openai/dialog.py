@@ -1,0 +1,72 @@
+"""A scripted spoken dialog for end-to-end tests: learner audio, its transcripts, model answers.
+
+Each learner phrase is a distinct tone registered with the fake peer as the audio of its
+text; the chat responder reads the quoted learner words in the prompt and answers what a
+model would, so the real builder, session and transport run unchanged.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from tests.engines.openai.audio import silence, speech
+from tests.fake_openai import FakeOpenAI
+
+PLACE = ("I am at a hotel", {"place": "hotel"})
+PARTNER = ("the receptionist", {"partner": "receptionist"})
+GOAL = ("I want to check in", {"goal": "check in"})
+PHRASES = [PLACE, PARTNER, GOAL]
+
+HOTEL = {"place": "hotel", "conversation_partner": "receptionist", "conversation_goal": "check in"}
+FINAL_TEXT = "Great, let's begin. Welcome to our hotel, how can I help you?"
+
+
+def phrase_tone(index: int) -> bytes:
+    """The "voice" of phrase ``index``: a tone of its own pitch."""
+    return speech(700, frequency=300 + 90 * index)
+
+
+def phrase_audio(index: int) -> bytes:
+    """Phrase ``index`` as spoken: silence, its tone, and enough silence for VAD to end it."""
+    return silence(300) + phrase_tone(index) + silence(700)
+
+
+def respond(request: dict[str, Any]) -> str | dict[str, Any]:
+    user = str(request["messages"][-1]["content"])
+    if request.get("response_format", {}).get("type") == "json_schema":
+        learner = user[user.rindex("<learner>") :]
+        slots: dict[str, str | None] = {"place": None, "partner": None, "goal": None}
+        for text, found in PHRASES:
+            if text in learner:
+                slots.update(found)
+        return slots
+    if "confirm" in user.lower():
+        return FINAL_TEXT
+    for slot, question in (
+        ("partner", "Who are you talking to at the hotel?"),
+        ("goal", "What do you want to do there?"),
+        ("place", "Where are you?"),
+    ):
+        if f"about the {slot}" in user:
+            return question
+    return "Could you tell me more?"
+
+
+def script_dialog(peer: FakeOpenAI) -> None:
+    for index, (text, _) in enumerate(PHRASES):
+        peer.realtime.transcripts[phrase_tone(index)] = text
+    peer.chat.responder = respond
+
+
+def audio_frames(pcm: bytes, rate: int = 24_000, ms: int = 100) -> list[dict[str, Any]]:
+    """Client ``input_audio_chunk`` events carrying ``pcm``."""
+    size = rate * ms // 1000 * 2
+    return [
+        {
+            "type": "input_audio_chunk",
+            "audio": base64.b64encode(pcm[i : i + size]).decode("ascii"),
+            "sample_rate": rate,
+        }
+        for i in range(0, len(pcm), size)
+    ]

@@ -1,0 +1,219 @@
+"""The real server with the OpenAI engine, aimed at the fake peer, and a real WebSocket client."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from scenario_engine.config import AppConfig
+from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
+from tests.engines.openai.conftest import API_KEY
+from tests.engines.openai.dialog import (
+    FINAL_TEXT,
+    HOTEL,
+    PHRASES,
+    audio_frames,
+    phrase_audio,
+    script_dialog,
+)
+from tests.fake_openai import FakeOpenAI, HttpFault
+from tests.live import LiveClient, live_client, running_server
+
+
+async def speak(client: LiveClient, index: int) -> list[dict[str, Any]]:
+    """Stream phrase ``index`` in 100 ms chunks; events up to its transcript."""
+    for frame in audio_frames(phrase_audio(index)):
+        await client.send(frame)
+    return await client.until("input_audio.transcript")
+
+
+def spoken_bytes(events: list[dict[str, Any]]) -> int:
+    deltas = [e for e in events if e["type"] == "response.audio.delta"]
+    assert all(e["sample_rate"] == 24_000 for e in deltas)
+    return sum(len(base64.b64decode(e["delta"])) for e in deltas)
+
+
+async def close_code(client: LiveClient) -> int:
+    try:
+        while True:
+            await client.next()
+    except ConnectionClosed as closed:
+        assert closed.rcvd is not None
+        return closed.rcvd.code
+
+
+def assert_no_secret(client: LiveClient) -> None:
+    for event in client.received:
+        assert API_KEY not in str(event)
+
+
+async def test_a_spoken_dialog_completes_with_the_scenario(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    script_dialog(peer)
+    async with running_server(make_config()) as url, live_client(url) as client:
+        for index, (text, _) in enumerate(PHRASES[:2]):
+            events = await speak(client, index)
+            kinds = [e["type"] for e in events]
+            assert "input_audio.speech_started" in kinds
+            assert "input_audio.speech_stopped" in kinds
+            assert events[-1] == {"type": "input_audio.transcript", "transcript": text}
+            reply = await client.until("response.audio_transcript.done")
+            question = reply[-1]["transcript"]
+            assert question.endswith("?")
+            deltas = [e for e in reply if e["type"] == "response.audio.delta"]
+            assert len(deltas) > 1  # streamed in chunks, not one blob
+            assert spoken_bytes(reply) == len(question) * peer.speech.bytes_per_char
+
+        await speak(client, 2)
+        events = await client.until("scenario.completed")
+        assert events[-2] == {"type": "response.audio_transcript.done", "transcript": FINAL_TEXT}
+        assert spoken_bytes(events) == len(FINAL_TEXT) * peer.speech.bytes_per_char
+        assert events[-1] == {"type": "scenario.completed", "json": HOTEL, "completed": True}
+        assert await close_code(client) == 1000
+        assert_no_secret(client)
+    assert peer.realtime.auth_headers == [f"Bearer {API_KEY}"]
+
+
+async def test_manual_commits_and_16k_audio(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    script_dialog(peer)
+    peer.realtime.unmatched_transcripts.append(
+        "I am at a hotel with the receptionist and I want to check in"
+    )
+    peer.chat.responder = lambda request: (
+        {"place": "hotel", "partner": "receptionist", "goal": "check in"}
+        if "response_format" in request
+        else FINAL_TEXT
+    )
+    async with running_server(make_config(server_vad=False)) as url, live_client(url) as client:
+        for frame in audio_frames(phrase_audio(0)[: 16_000 * 2], rate=16_000):
+            await client.send(frame)
+        await client.send({"type": "input_audio_commit"})
+        events = await client.until("scenario.completed")
+        assert events[0]["type"] == "input_audio.transcript"
+        assert events[-1]["json"] == HOTEL
+
+
+async def test_an_upstream_drop_reconnects_and_keeps_the_dialog(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    script_dialog(peer)
+    async with running_server(make_config()) as url, live_client(url) as client:
+        await speak(client, 0)
+        await client.until("response.audio_transcript.done")
+
+        await peer.drop_sessions()
+        event = await client.next()
+        assert event == {"type": "session.reconnecting", "attempt": 1}
+        await peer.wait_for_sessions(1)
+
+        await speak(client, 1)
+        await client.until("response.audio_transcript.done")
+        await speak(client, 2)
+        events = await client.until("scenario.completed")
+        assert events[-1]["json"] == HOTEL  # the place, said before the drop, was kept
+
+
+async def test_an_upstream_gone_for_good_ends_with_the_korean_message(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    script_dialog(peer)
+    config = make_config(realtime_reconnect_attempts=2)
+    async with running_server(config) as url, live_client(url) as client:
+        peer.realtime.reject_handshakes = 10
+        await peer.drop_sessions()
+
+        events = await client.until("error")
+        kinds = [e["type"] for e in events]
+        assert kinds.count("session.reconnecting") == 2
+        spoken = [e for e in events if e["type"] == "response.audio_transcript.done"]
+        assert spoken == [
+            {"type": "response.audio_transcript.done", "transcript": KOREAN_FALLBACK_MESSAGE}
+        ]
+        assert spoken_bytes(events) > 0  # spoken, since TTS still works
+        assert events[-1]["code"] == "engine_unavailable"
+        assert await close_code(client) == 1011
+
+
+async def test_an_unreachable_upstream_at_start_ends_with_the_korean_message(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    peer.realtime.reject_handshakes = 1
+    async with running_server(make_config()) as url:
+        from websockets.asyncio.client import connect
+
+        async with connect(url) as ws:
+            client = LiveClient(ws)
+            events = await client.until("error")
+            assert "session.ready" not in [e["type"] for e in events]
+            assert events[-2]["transcript"] == KOREAN_FALLBACK_MESSAGE
+            assert events[-1]["code"] == "engine_unavailable"
+            assert await close_code(client) == 1011
+            assert_no_secret(client)
+
+
+async def test_an_llm_outage_is_reported_and_the_turn_is_kept(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    script_dialog(peer)
+    peer.chat.replies.extend([HttpFault(status=500)] * 3)  # one call and its two retries
+    async with running_server(make_config()) as url, live_client(url) as client:
+        await speak(client, 0)
+        events = await client.until("response.audio_transcript.done")
+        assert [e["code"] for e in events if e["type"] == "error"] == ["llm_failed"]
+        assert events[-1]["transcript"] == KOREAN_FALLBACK_MESSAGE
+
+        await speak(client, 1)
+        await client.until("response.audio_transcript.done")
+        await speak(client, 2)
+        events = await client.until("scenario.completed")
+        assert events[-1]["json"] == HOTEL  # the place from the failed turn was not lost
+
+
+async def test_a_tts_outage_still_delivers_the_text_and_an_error(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    script_dialog(peer)
+    peer.speech.faults.extend([HttpFault(status=500)] * 3)
+    async with running_server(make_config()) as url, live_client(url) as client:
+        await speak(client, 0)
+        events = await client.until("response.audio_transcript.done")
+        errors = [e for e in events if e["type"] == "error"]
+        assert [e["code"] for e in errors] == ["tts_failed"]
+        assert spoken_bytes(events) == 0
+        assert events[-1]["transcript"].endswith("?")
+
+
+async def test_an_upstream_error_event_is_reported_and_the_dialog_goes_on(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    script_dialog(peer)
+    async with running_server(make_config()) as url, live_client(url) as client:
+        await peer.send_error("server_error", "The server had an error")
+        event = await client.next()
+        assert event["type"] == "error" and event["code"] == "upstream_error"
+        events = await speak(client, 0)
+        assert events[-1]["transcript"] == PHRASES[0][0]
+
+
+async def test_the_key_stays_out_of_logs_and_frames(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    script_dialog(peer)
+    peer.chat.replies.append(HttpFault(status=429))
+    async with running_server(make_config()) as url, live_client(url) as client:
+        await speak(client, 0)
+        await client.until("response.audio_transcript.done")
+        await peer.drop_sessions()
+        await client.until("session.reconnecting")
+        assert_no_secret(client)
+    assert "Authorization: [redacted]" in caplog.text
+    assert API_KEY not in caplog.text

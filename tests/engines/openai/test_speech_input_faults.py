@@ -1,0 +1,168 @@
+"""How each upstream fault of the Realtime session ends, one test per fault."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from scenario_engine.config import AppConfig
+from scenario_engine.engines.base import InputFault, InputReconnecting, TranscriptReady
+from scenario_engine.engines.openai.engine import OpenAIEngine
+from scenario_engine.engines.openai.events import SpeechInputUnavailable
+from scenario_engine.engines.openai.speech_input import OpenAISpeechInput
+from tests.engines.openai.audio import chunks, speech
+from tests.engines.openai.test_speech_input import is_transcript, next_events
+from tests.fake_openai import FakeOpenAI
+
+
+@pytest.fixture
+async def opened(
+    make_config: Callable[..., AppConfig],
+) -> AsyncIterator[Callable[..., OpenAISpeechInput]]:
+    closers: list[OpenAIEngine | OpenAISpeechInput] = []
+
+    def open_input(**overrides: object) -> OpenAISpeechInput:
+        engine = OpenAIEngine(make_config(server_vad=False, **overrides))
+        speech_input = engine.open_speech_input()
+        closers[:0] = [speech_input, engine]
+        return speech_input
+
+    yield open_input
+    for closer in closers:
+        await closer.aclose()
+
+
+@pytest.mark.parametrize(
+    "close_code",
+    [1011, 1001, 1012],  # server error; going away (the 60-minute session cap); restart
+)
+async def test_a_dropped_socket_reconnects_and_replays_the_unfinished_turn(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput], close_code: int
+) -> None:
+    said = speech(1000, frequency=350)
+    peer.realtime.transcripts[said] = "I want to check in"
+    speech_input = opened()
+    await speech_input.start()
+    events = speech_input.events()
+    parts = chunks(said)
+
+    for chunk in parts[:5]:
+        await speech_input.append_audio(chunk)
+    await peer.drop_sessions(code=close_code)
+    for chunk in parts[5:]:  # spoken while the upstream is away: kept, not lost
+        await speech_input.append_audio(chunk)
+    await speech_input.commit()
+
+    seen = await next_events(events, is_transcript)
+    assert seen == [InputReconnecting(attempt=1), TranscriptReady("I want to check in")]
+    assert peer.realtime.handshakes == 2
+    second = peer.sessions[1]
+    assert second.session["audio"]["input"]["turn_detection"] is None  # reconfigured
+
+
+async def test_a_turn_committed_before_the_drop_is_transcribed_after_it(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput]
+) -> None:
+    said = speech(500, frequency=370)
+    peer.realtime.transcripts[said] = "at the airport"
+    peer.realtime.transcription_delay_s = 0.3  # the transcript is still out when the socket drops
+    speech_input = opened()
+    await speech_input.start()
+    events = speech_input.events()
+
+    for chunk in chunks(said):
+        await speech_input.append_audio(chunk)
+    await speech_input.commit()
+    await peer.wait_for_sessions(1)
+    async with asyncio.timeout(5):
+        while not peer.sessions[0].last_item_id:  # noqa: ASYNC110 - wait until committed upstream
+            await asyncio.sleep(0.01)
+    await peer.drop_sessions()
+
+    seen = await next_events(events, is_transcript)
+    assert seen == [InputReconnecting(attempt=1), TranscriptReady("at the airport")]
+
+
+async def test_an_upstream_error_event_is_a_non_fatal_fault(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput]
+) -> None:
+    said = speech(400, frequency=390)
+    peer.realtime.transcripts[said] = "still here"
+    speech_input = opened()
+    await speech_input.start()
+    events = speech_input.events()
+
+    await peer.send_error("server_error", "The server had an error")
+    seen = await next_events(events, lambda e: isinstance(e, InputFault))
+    assert seen == [InputFault("upstream_error", seen[0].message, fatal=False)]
+    assert "server_error" in seen[0].message
+
+    for chunk in chunks(said):
+        await speech_input.append_audio(chunk)
+    await speech_input.commit()
+    assert await next_events(events, is_transcript) == [TranscriptReady("still here")]
+
+
+async def test_an_upstream_that_stays_away_is_a_fatal_fault(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput]
+) -> None:
+    speech_input = opened(realtime_reconnect_attempts=2)
+    await speech_input.start()
+    events = speech_input.events()
+
+    peer.realtime.reject_handshakes = 10
+    await peer.drop_sessions()
+
+    seen = [event async for event in events]  # the stream ends after the fatal fault
+    assert seen[:-1] == [InputReconnecting(attempt=1), InputReconnecting(attempt=2)]
+    assert seen[-1] == InputFault("engine_unavailable", seen[-1].message, fatal=True)
+    assert "unreachable" in seen[-1].message
+
+
+async def test_an_upstream_that_ends_the_session_normally_is_a_fatal_fault(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput]
+) -> None:
+    speech_input = opened()
+    await speech_input.start()
+
+    await peer.drop_sessions(code=1000)
+
+    seen = [event async for event in speech_input.events()]
+    assert seen == [InputFault("engine_unavailable", seen[0].message, fatal=True)]
+    assert "ended the session" in seen[0].message
+
+
+async def test_start_fails_cleanly_when_the_upstream_refuses_the_handshake(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput]
+) -> None:
+    peer.realtime.reject_handshakes = 1
+    with pytest.raises(SpeechInputUnavailable) as caught:
+        await opened().start()
+    assert caught.value.code == "upstream_unavailable"
+
+
+async def test_start_times_out_when_the_session_is_never_confirmed(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput]
+) -> None:
+    peer.realtime.update_delay_s = 3.0
+    with pytest.raises(SpeechInputUnavailable) as caught:
+        await opened(openai_timeout_s=0.3).start()
+    assert caught.value.code == "upstream_timeout"
+
+
+async def test_a_transcript_that_never_comes_is_a_non_fatal_fault(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput]
+) -> None:
+    peer.realtime.transcription_delay_s = 3.0
+    speech_input = opened(openai_timeout_s=0.5)
+    await speech_input.start()
+
+    for chunk in chunks(speech(300)):
+        await speech_input.append_audio(chunk)
+    await speech_input.commit()
+
+    seen = await next_events(speech_input.events(), lambda e: isinstance(e, InputFault))
+    assert seen == [InputFault("transcription_failed", seen[0].message, fatal=False)]
+    assert "in time" in seen[0].message

@@ -1,0 +1,122 @@
+"""The fake peer's HTTP endpoints: chat completions and speech, with scripted faults.
+
+Request bodies are checked against ``CreateChatCompletionRequest`` / ``CreateSpeechRequest``
+and the chat reply against ``CreateChatCompletionResponse`` before it is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import math
+import struct
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from tests.fake_openai.schemas import WireChecker
+from tests.fake_openai.script import ChatScript, HttpFault, SpeechScript
+
+_ids = itertools.count(1)
+
+
+def _error_response(status: int) -> Response:
+    kinds = {401: "invalid_api_key", 429: "rate_limit_exceeded", 500: "server_error"}
+    body = {"error": {"message": f"fake peer answers {status}", "type": "fake_error",
+                      "param": None, "code": kinds.get(status, "error")}}
+    # retry-after-ms keeps the SDK's own backoff short in tests, as the real API's header does.
+    return JSONResponse(body, status_code=status, headers={"retry-after-ms": "10"})
+
+
+async def _read_json(request: Request, checker: WireChecker, schema: str) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(await request.body())
+    checker.check(schema, body)
+    auth = request.headers.get("authorization", "")
+    if not auth.startswith("Bearer "):
+        checker.violations.append(f"{request.url.path}: no bearer Authorization header")
+    return body
+
+
+async def _apply_fault(fault: HttpFault) -> Response | None:
+    if fault.stall_s:
+        await asyncio.sleep(fault.stall_s)
+    if fault.status is not None:
+        return _error_response(fault.status)
+    if fault.raw_body is not None:
+        return Response(fault.raw_body, media_type="application/json")
+    return None
+
+
+def chat_completion(body: dict[str, Any], content: str) -> dict[str, Any]:
+    prompt_tokens = sum(len(str(m.get("content", ""))) // 4 for m in body.get("messages", []))
+    completion_tokens = max(1, len(content) // 4)
+    return {
+        "id": f"chatcmpl-fake{next(_ids):06d}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body["model"],
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": content, "refusal": None,
+                        "annotations": []},
+            "finish_reason": "stop",
+            "logprobs": None,
+        }],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }
+
+
+def make_chat_endpoint(script: ChatScript, checker: WireChecker) -> Any:
+    async def chat(request: Request) -> Response:
+        body = await _read_json(request, checker, "CreateChatCompletionRequest")
+        reply = script.next_reply(body)
+        if isinstance(reply, HttpFault):
+            response = await _apply_fault(reply)
+            if response is not None:
+                return response
+            reply = script.responder(body)
+        answer = chat_completion(body, ChatScript.content_of(reply))
+        checker.check("CreateChatCompletionResponse", answer)
+        return JSONResponse(answer)
+
+    return chat
+
+
+def tone(n_bytes: int, frequency: float = 220.0, amplitude: int = 6000) -> bytes:
+    """Synthetic PCM16 24 kHz speech stand-in."""
+    count = n_bytes // 2
+    return struct.pack(
+        f"<{count}h",
+        *(int(amplitude * math.sin(2 * math.pi * frequency * i / 24000)) for i in range(count)),
+    )
+
+
+def make_speech_endpoint(script: SpeechScript, checker: WireChecker) -> Any:
+    async def speech(request: Request) -> Response:
+        body = await _read_json(request, checker, "CreateSpeechRequest")
+        script.requests.append(body)
+        if script.faults:
+            response = await _apply_fault(script.faults.popleft())
+            if response is not None:
+                return response
+        if body.get("response_format") != "pcm":
+            checker.violations.append("speech requested in a format other than pcm")
+        pcm = tone(len(body["input"]) * script.bytes_per_char)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            for start in range(0, len(pcm), script.chunk_bytes):
+                if start and script.chunk_delay_s:
+                    await asyncio.sleep(script.chunk_delay_s)
+                yield pcm[start : start + script.chunk_bytes]
+                script.chunks_sent += 1
+                if start == 0 and script.hold_after_first_chunk is not None:
+                    await script.hold_after_first_chunk.wait()
+
+        return StreamingResponse(chunks(), media_type="audio/pcm")
+
+    return speech

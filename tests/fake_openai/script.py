@@ -1,0 +1,103 @@
+"""What the fake peer answers and which faults it injects: the knobs a test turns.
+
+Kept apart from the server code so a test reads as a script ("next chat reply is a 429,
+then this JSON") and the server just consumes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class HttpFault:
+    """One scripted HTTP answer that is not a normal reply.
+
+    ``status``: answer with this status and an OpenAI-shaped error body (429, 500, 401, ...).
+    ``stall_s``: wait this long before answering (past the client's timeout).
+    ``raw_body``: send this body with status 200 instead of a real reply (invalid JSON...).
+    """
+
+    status: int | None = None
+    stall_s: float = 0.0
+    raw_body: str | None = None
+
+
+ChatReply = str | dict[str, Any] | HttpFault
+"""A plain text answer, a JSON object answer (sent as the message content), or a fault."""
+
+ChatResponder = Callable[[dict[str, Any]], str | dict[str, Any]]
+"""Computes an answer from the request body when no scripted reply is queued."""
+
+
+def default_chat_responder(request: dict[str, Any]) -> str | dict[str, Any]:
+    """JSON-schema requests get an all-null extraction, plain ones a generic question."""
+    if request.get("response_format", {}).get("type") == "json_schema":
+        return {"place": None, "partner": None, "goal": None}
+    return "Where are you right now?"
+
+
+@dataclass
+class ChatScript:
+    replies: deque[ChatReply] = field(default_factory=deque)
+    responder: ChatResponder = default_chat_responder
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def next_reply(self, request: dict[str, Any]) -> ChatReply:
+        self.requests.append(request)
+        return self.replies.popleft() if self.replies else self.responder(request)
+
+    @staticmethod
+    def content_of(reply: str | dict[str, Any]) -> str:
+        return reply if isinstance(reply, str) else json.dumps(reply)
+
+
+@dataclass
+class SpeechScript:
+    """TTS answers: PCM bytes per character of input, sent in chunks with a delay between."""
+
+    faults: deque[HttpFault] = field(default_factory=deque)
+    bytes_per_char: int = 480
+    chunk_bytes: int = 4800
+    chunk_delay_s: float = 0.01
+    hold_after_first_chunk: asyncio.Event | None = None
+    """If set, the stream pauses after its first chunk until the test sets the event."""
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    chunks_sent: int = 0
+
+
+@dataclass
+class RealtimeScript:
+    """Realtime faults and the transcript table.
+
+    ``transcripts`` maps registered audio (PCM16 24 kHz bytes) to its text: a committed
+    buffer is transcribed as the texts of every registered audio it contains, in order.
+    """
+
+    transcripts: dict[bytes, str] = field(default_factory=dict)
+    unmatched_transcripts: deque[str] = field(default_factory=deque)
+    """Texts for committed audio that matches no registered audio, used in order (by hand)."""
+    reject_handshakes: int = 0
+    """Refuse this many upcoming WebSocket handshakes (HTTP 403)."""
+    update_delay_s: float = 0.0
+    """Wait before answering ``session.update`` (a stall past the client's timeout)."""
+    transcription_delay_s: float = 0.0
+    handshakes: int = 0
+    auth_headers: list[str] = field(default_factory=list)
+    queries: list[dict[str, str]] = field(default_factory=list)
+    received: list[dict[str, Any]] = field(default_factory=list)
+
+    def transcribe(self, audio: bytes) -> str:
+        found = sorted(
+            (position, text)
+            for key, text in self.transcripts.items()
+            if key and (position := audio.find(key)) >= 0
+        )
+        if not found and self.unmatched_transcripts:
+            return self.unmatched_transcripts.popleft()
+        return " ".join(text for _, text in found)
