@@ -13,12 +13,13 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from scenario_engine.config import AppConfig
 from scenario_engine.domain import phrasing
 from scenario_engine.domain.slots import SlotValues
-from tests.cli.wav_files import spoken_wav
+from tests.cli.wav_files import spoken_wav, write_wav
 from tests.live import running_server
 from tests.stub_engine import StubEngine
 
@@ -198,3 +199,16 @@ async def test_token_is_sent_when_the_service_requires_one() -> None:
     assert "[error unauthorized:" in refused.stderr and "code 1008" in refused.stderr
     assert run.code == 0, run.stderr
     assert json.loads(run.stdout) == HOTEL
+
+
+async def test_timeout_bounds_the_wait_for_an_answer(tmp_path: Path) -> None:
+    quiet = write_wav(tmp_path / "quiet.wav", np.zeros(2400), 24_000)  # 0.1 s: no turn at all
+    async with running_server(CONFIG, engine()) as url:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "scenario_engine", "talk", url, "--timeout", "1",
+            "--wav", str(quiet),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, err = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 1
+    assert "[no answer from the service within 1 s]" in err.decode()
