@@ -79,6 +79,20 @@ class AppConfig(BaseSettings):
         10.0, ge=0, description="On SIGTERM, how long running replies may finish."
     )
 
+    # --- local engine ---------------------------------------------------------------------------
+    local_asr_workers: int = Field(
+        2, ge=1, le=32, description="Speech recognition processes (one per core is right)."
+    )
+    local_asr_decoders_per_worker: int = Field(
+        8, ge=1, le=64, description="Turns one recognition process decodes at once (~13 MB each)."
+    )
+    local_asr_biasing: Literal["blend", "general"] = Field(
+        "blend", description="blend = domain model mixed with common English; general = off."
+    )
+    vad_silence_ms: int = Field(
+        500, ge=100, le=5000, description="Silence that ends a turn (local server VAD)."
+    )
+
     # --- access ---------------------------------------------------------------------------------
     auth: Literal["auto", "on", "off"] = Field(
         "auto", description="auto = on unless bound to a loopback address"
