@@ -257,6 +257,7 @@ class ScenarioSession:
                 return
 
     async def _answer(self, turn: _Turn) -> Reply:
+        logger.debug("learner turn (%s): %s", turn.kind, turn.text)  # learner text: DEBUG only
         thinking = time.monotonic()
         reply = await self.builder.respond(turn.text)
         self._metrics.llm.observe(time.monotonic() - thinking)
