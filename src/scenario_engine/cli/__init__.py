@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         "token", help="mint a session token (needs SCENARIO_ENGINE_AUTH_SECRET)"
     )
     token.add_argument("--ttl", type=float, default=300.0, help="validity in seconds")
+    commands.add_parser("settings", help="print the settings reference (Markdown)")
     return parser
 
 
@@ -43,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args)
     if args.command == "token":
         return _mint_token(args.ttl)
+    if args.command == "settings":
+        from scenario_engine.cli.settings_doc import settings_markdown
+
+        print(settings_markdown(), end="")
+        return 0
     from scenario_engine.cli.talk import talk
 
     return talk(args)

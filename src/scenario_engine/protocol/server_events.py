@@ -106,7 +106,7 @@ class ErrorEvent(_ServerEvent):
     message: str
 
 
-ServerEvent = Annotated[
+AnyServerEvent = (
     SessionReady
     | SessionReconnecting
     | InputAudioSpeechStarted
@@ -116,9 +116,12 @@ ServerEvent = Annotated[
     | ResponseAudioDone
     | ResponseAudioTranscriptDone
     | ScenarioCompleted
-    | ErrorEvent,
-    Field(discriminator="type"),
-]
+    | ErrorEvent
+)
+"""Any server event model (for type hints)."""
+
+ServerEvent = Annotated[AnyServerEvent, Field(discriminator="type")]
+"""The discriminated union, for validating a frame the service sent."""
 
 
 def encode_server_event(event: _ServerEvent) -> str:

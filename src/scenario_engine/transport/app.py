@@ -85,5 +85,8 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
 def app_from_environment() -> Starlette:
     """The app of one worker process of ``serve --workers N`` (configuration from the env)."""
     from scenario_engine.config import load_config
+    from scenario_engine.observability.logs import configure_logging
 
-    return create_app(load_config())
+    config = load_config()
+    configure_logging(config.log_level, config.log_format)
+    return create_app(config)
