@@ -48,8 +48,10 @@ def _chunk(name: bytes, body: bytes) -> bytes:
     return name + struct.pack("<I", len(body)) + body + (b"\x00" if len(body) % 2 else b"")
 
 
-async def spoken_wav(path: Path, text: str, rate: int = 24_000, **fmt: object) -> Path:
+async def spoken_wav(
+    path: Path, text: str, rate: int = 24_000, voice: str = "en-us+klatt", **fmt: object
+) -> Path:
     """``text`` said by eSpeak with a little silence around it, in the given format."""
-    pcm = silence(0.3, rate) + await synthesize(text, rate) + silence(0.2, rate)
+    pcm = silence(0.3, rate) + await synthesize(text, rate, voice) + silence(0.2, rate)
     mono = np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768
     return write_wav(path, mono, rate, **fmt)  # type: ignore[arg-type]

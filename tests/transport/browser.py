@@ -42,7 +42,10 @@ def require_chromium() -> None:
 
 @asynccontextmanager
 async def chromium(profile: Path, microphone: Path | None = None) -> AsyncIterator[BrowserContext]:
-    """A fresh phone-sized browser; ``microphone`` is a WAV played once as the capture device."""
+    """A fresh phone-sized browser; ``microphone`` is a WAV played once as the capture device.
+
+    An uncaught script error in any page fails the test that used the browser.
+    """
     require_chromium()
     flags = _flags(microphone)
     async with async_playwright() as playwright:
@@ -55,10 +58,13 @@ async def chromium(profile: Path, microphone: Path | None = None) -> AsyncIterat
             device_scale_factor=2,
             locale="ko-KR",
         )
+        script_errors: list[str] = []
+        context.on("weberror", lambda error: script_errors.append(str(error.error)))
         try:
             yield context
         finally:
             await context.close()
+        assert not script_errors, f"uncaught errors in the page: {script_errors}"
 
 
 def _flags(microphone: Path | None) -> list[str]:

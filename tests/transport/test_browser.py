@@ -1,7 +1,8 @@
 """The browser page end to end: headless Chromium, a WAV file as its microphone, a live server.
 
-The far end is the stub engine (loudness turns, scripted transcripts and slots) where the test
-is about the page's own behaviour: what it sends, which states it shows, how it reports errors.
+The spoken and typed dialogs run on the real local engine (VAD, pocketsphinx, extractor,
+eSpeak). Where a test is about the page's own behaviour — what it sends, how it reports
+errors — the far end is the stub engine (loudness turns, scripted transcripts and slots).
 Set SCENARIO_ENGINE_UPDATE_SCREENSHOT=1 to refresh docs/screenshot.png from the spoken dialog.
 """
 
@@ -24,7 +25,11 @@ from tests.transport.browser import artifact, chromium, page_url
 
 CONFIG = AppConfig(engine="local", max_text_chars=100)
 DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
+LOCAL = AppConfig(engine="local")
 CHECK_IN = "I'm at a hotel talking to the receptionist to check in"
+SPOKEN = "I am at a hotel and I want to check in with the receptionist."
+"""Wording pocketsphinx recognised every time through Chromium's capture and through the CLI
+(other wordings lost words: 'I'm at the hotel' often comes out as 'dental')."""
 QUESTION = "Who will you talk to at the hotel?"
 FINAL = phrasing.final_text(SlotValues("hotel", "receptionist", "check in"))
 EXTRACTIONS = {
@@ -58,43 +63,35 @@ async def expect_card(page: Page, place: str, partner: str, goal: str) -> None:
 
 
 async def test_spoken_dialog_fills_the_scenario_card(tmp_path: Path) -> None:
-    microphone = await spoken_wav(tmp_path / "mic.wav", CHECK_IN)
-    engine = StubEngine([CHECK_IN], EXTRACTIONS)
-    async with running_server(CONFIG, engine) as url, chromium(tmp_path, microphone) as browser:
+    microphone = await spoken_wav(tmp_path / "mic.wav", SPOKEN)
+    async with running_server(LOCAL) as url, chromium(tmp_path, microphone) as browser:
         page = await browser.new_page()
         await open_page(page, url)
         await page.click("#mic")
-        await expect(page.locator(".turn.you")).to_have_text(f"나{CHECK_IN}", timeout=WAIT_MS)
-        await expect(page.locator(".turn.service")).to_have_text(f"선생님{FINAL}")
+        await expect(page.locator(".turn.you .text")).to_contain_text("hotel", timeout=WAIT_MS)
         await expect_card(page, "hotel", "receptionist", "check in")
+        await expect(page.locator(".turn.service .text").last).to_have_text(FINAL)
         await expect(page.locator("body")).to_have_attribute("data-state", "done", timeout=WAIT_MS)
         await page.screenshot(path=artifact("browser-spoken-dialog.png"), full_page=True)
         states = await page.evaluate("window.seenStates")
     if os.environ.get("SCENARIO_ENGINE_UPDATE_SCREENSHOT"):
         shutil.copyfile(artifact("browser-spoken-dialog.png"), DOCS_SCREENSHOT)
     assert _in_order(states, ["ready", "listening", "thinking", "speaking", "done"]), states
-    heard = engine.inputs[0].heard
-    assert {chunk.sample_rate for _, chunk in heard.chunks} == {24_000}
-    sizes = [len(chunk.pcm) for _, chunk in heard.chunks]
-    assert sum(size == 960 for size in sizes) >= 0.95 * len(sizes)  # 20 ms at 24 kHz
-    assert heard.speech_ms() > 1000
 
 
 async def test_typed_dialog_in_the_text_box(tmp_path: Path) -> None:
-    async with (
-        running_server(CONFIG, StubEngine([], EXTRACTIONS)) as url,
-        chromium(tmp_path) as browser,
-    ):
+    async with running_server(LOCAL) as url, chromium(tmp_path) as browser:
         page = await browser.new_page()
         await open_page(page, url)
-        for turn in ["i am at a hotel", "the receptionist, to check in"]:
+        for turn in ["um i am in the hotel", "the receptionist", "체크인하고 싶어요"]:
+            await expect(page.locator("#text-input")).to_be_enabled()
             await page.fill("#text-input", turn)
             await page.press("#text-input", "Enter")
-            await expect(page.locator("#text-input")).to_have_value("")
+            await expect(page.locator(".turn.you .text").last).to_have_text(turn)
+            await expect(page.locator(".turn.service .text").last).not_to_have_text("")
         await expect_card(page, "hotel", "receptionist", "check in")
-        await expect(page.locator(".turn .text")).to_have_text(
-            ["i am at a hotel", QUESTION, "the receptionist, to check in", FINAL]
-        )
+        texts = await page.locator(".turn .text").all_inner_texts()
+        assert len(texts) == 6 and texts[1].endswith("?") and texts[3].endswith("?"), texts
         await expect(page.locator("#text-input")).to_be_disabled()
         await page.screenshot(path=artifact("browser-typed-dialog.png"), full_page=True)
 
@@ -115,6 +112,9 @@ async def test_push_to_talk_commits_on_release(tmp_path: Path) -> None:
     heard = engine.inputs[0].heard
     assert heard.commits == 1
     assert heard.speech_ms() > 1000
+    assert {chunk.sample_rate for _, chunk in heard.chunks} == {24_000}
+    sizes = [len(chunk.pcm) for _, chunk in heard.chunks]
+    assert sum(size == 960 for size in sizes) >= 0.95 * len(sizes)  # 20 ms at 24 kHz
 
 
 async def test_error_events_are_shown_readably_and_the_dialog_goes_on(tmp_path: Path) -> None:
