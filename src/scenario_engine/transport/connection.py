@@ -129,6 +129,8 @@ async def _serve_session(
         if not client_gone:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(writer), CLOSE_TIMEOUT_S)
+    except WebSocketDisconnect:
+        pass  # the writer found the client gone (reset, half-close): it left, nothing failed
     except SlowClientError:
         logger.warning("client too slow, dropping it")
         session.outcome = "slow_client"
