@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from openai import AsyncOpenAI, OpenAIError
 from openai.resources.realtime.realtime import AsyncRealtimeConnection
@@ -36,9 +37,11 @@ from scenario_engine.engines.base import (
     InputReconnecting,
     SpeechInputEvent,
 )
+from scenario_engine.engines.openai.bounded_send import send_within
 from scenario_engine.engines.openai.events import (
     InputEventMapper,
     SpeechInputUnavailable,
+    append_event_json,
     fault_for_error,
     transcription_session,
 )
@@ -126,7 +129,7 @@ class OpenAISpeechInput:
     async def _send_audio(self, audio: str, n_bytes: int) -> None:
         self._audio.add(audio, n_bytes)
         if self._ready and self._conn is not None:
-            await self._guarded(self._conn.input_audio_buffer.append(audio=audio))
+            await self._guarded(self._conn.send_raw(append_event_json(audio)))
 
     async def commit(self) -> None:
         if (tail := self._resampler.flush()) is not None:
@@ -252,12 +255,11 @@ class OpenAISpeechInput:
         for mapped in self._mapper.expire(item_id):
             self._queue.put_nowait(mapped)
 
-    async def _guarded(self, send: Awaitable[None]) -> None:
+    async def _guarded(self, send: Coroutine[Any, Any, None]) -> None:
         """Send with a timeout; a failed send is not fatal: the reader sees the drop and the
         audio is kept for replay."""
         try:
-            async with asyncio.timeout(self._timeout_s):
-                await send
+            await send_within(send, self._timeout_s)
         except _NETWORK_ERRORS as exc:
             log.debug("send to upstream failed: %s", type(exc).__name__)
 
