@@ -33,7 +33,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from relay_procs import (
+from procs import (
     Proc,
     cpu_ns,
     in_own_session,
@@ -255,7 +255,8 @@ async def run(args: argparse.Namespace) -> None:
                 for kind in args.targets:
                     row = await run_target(kind, n, peer, args, control, logs)
                     rows.append(row)
-                    print(json.dumps(row), flush=True)
+                    if args.json:
+                        print(json.dumps(row), flush=True)
     print_table(rows)
     print_summary(rows)
 
@@ -269,6 +270,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured streaming time")
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--settle", type=float, default=2.0, help="idle time before streaming")
+    parser.add_argument("--json", action="store_true", help="also print each row as JSON")
     parser.add_argument("--profile", metavar="DIR", help="py-spy the relay, stacks into DIR")
     parser.add_argument("--relay-core", type=int, default=1)
     parser.add_argument("--client-core", type=int, default=0)

@@ -1,4 +1,4 @@
-"""Processes of bench_relay.py: start them pinned to a core, read their CPU time and memory.
+"""Processes of the benchmarks: start them (pinned to a core), read their CPU time and memory.
 
 Figures come from ``/proc``: CPU time is the sum of every thread's on-CPU nanoseconds
 (``/proc/PID/task/*/schedstat``, exact, unlike the 10 ms ticks of ``/proc/PID/stat``), and
@@ -91,11 +91,10 @@ class Proc:
                 self.popen.wait(5)
 
 
-def _spawn(name: str, argv: list[str], core: int, env: dict[str, str], log: Path) -> (
+def _spawn(name: str, argv: list[str], core: int | None, env: dict[str, str], log: Path) -> (
     subprocess.Popen[bytes]
 ):
-    cores = os.sched_getaffinity(0) | {core}
-    pin = {core} if core in cores and os.cpu_count() and os.cpu_count() > 1 else None
+    pin = {core} if core is not None and (os.cpu_count() or 1) > 1 else None
 
     def preexec() -> None:
         if pin:
@@ -149,22 +148,25 @@ def start_bare_proxy(core: int, peer_port: int, logs: Path) -> Proc:
     return Proc("bare proxy", popen, port)
 
 
-def start_service(core: int, peer_port: int, logs: Path, max_sessions: int) -> Proc:
+def start_service(core: int | None, peer_port: int, logs: Path, max_sessions: int) -> Proc:
     """``scenario-engine serve --engine openai`` against the peer, with the default settings
     (log level info included) except the session limit."""
-    port = free_port()
-    log = logs / "service.log"
-    env = dict(os.environ)
-    env.update({
+    return start_server("openai", core, logs, {
         "OPENAI_API_KEY": "bench-key",
         "OPENAI_BASE_URL": f"http://127.0.0.1:{peer_port}/v1",
         "SCENARIO_ENGINE_MAX_SESSIONS": str(max_sessions),
-        "SCENARIO_ENGINE_LOG_FORMAT": "json",
-    })
-    argv = [sys.executable, "-m", "scenario_engine", "serve", "--engine", "openai",
+    })  # fmt: skip
+
+
+def start_server(engine: str, core: int | None, logs: Path, settings: dict[str, str]) -> Proc:
+    """``scenario-engine serve`` on a free port with ``settings`` in its environment."""
+    port = free_port()
+    log = logs / f"service-{engine}-{port}.log"
+    env = {**os.environ, "SCENARIO_ENGINE_LOG_FORMAT": "json", **settings}
+    argv = [sys.executable, "-m", "scenario_engine", "serve", "--engine", engine,
             "--port", str(port)]
     popen = _spawn("service", argv, core, env, log)
-    _wait_ready(f"http://127.0.0.1:{port}/readyz", popen, log, 60)
+    _wait_ready(f"http://127.0.0.1:{port}/readyz", popen, log, 120)
     return Proc("service", popen, port)
 
 
