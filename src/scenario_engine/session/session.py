@@ -168,8 +168,16 @@ class ScenarioSession:
     async def handle(self, event: ClientEvent) -> None:
         self.events_in += 1
         if self.completed:
-            await self.reject(
-                ProtocolError(ErrorCode.SESSION_COMPLETED, "the scenario is already complete")
+            # The outbox is closing: a plain emit would be dropped, and the client would
+            # never learn why its event was ignored.
+            self._metrics.errors.labels(ErrorCode.SESSION_COMPLETED.value).inc()
+            self._outbox.put_before_close(
+                encode_server_event(
+                    ErrorEvent(
+                        code=ErrorCode.SESSION_COMPLETED,
+                        message="the scenario is already complete; the session is closing",
+                    )
+                )
             )
             return
         if isinstance(event, InputAudioChunk):

@@ -15,10 +15,11 @@ import contextlib
 import itertools
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from scenario_engine.engines.local import asr_worker as wire
+from scenario_engine.engines.local.domain_lm import DomainPhrases
 from scenario_engine.engines.local.sphinx_models import Biasing, DecoderRecipe, build_recipe
 
 RECOGNIZER_SAMPLE_RATE: Final = 16_000
@@ -33,8 +34,8 @@ class RecognitionError(Exception):
 @dataclass(frozen=True, slots=True)
 class RecognizerSettings:
     biasing: Biasing = Biasing.BLEND
-    phrases: tuple[str, ...] = ()
-    """Domain phrases (places, partners, goals) the blended model is built around."""
+    phrases: DomainPhrases = field(default_factory=DomainPhrases)
+    """What the blended model is built around (``DomainPhrases.from_vocabulary``)."""
     workers: int = 2
     decoders_per_worker: int = 8
     general_words: int = 10_000
@@ -230,6 +231,10 @@ class LocalRecognizer:
                 if turn.done() and not turn.cancelled():
                     self._wake_one()  # pass on the wake-up this waiter can no longer use
                 raise
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the running workers (for CPU and memory measurements)."""
+        return [w.process.pid for w in self._slots if w is not None and w.alive]
 
     async def aclose(self) -> None:
         self._closed = True

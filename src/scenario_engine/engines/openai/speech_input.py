@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from openai import AsyncOpenAI, OpenAIError
 from openai.resources.realtime.realtime import AsyncRealtimeConnection
@@ -36,6 +37,7 @@ from scenario_engine.engines.base import (
     InputReconnecting,
     SpeechInputEvent,
 )
+from scenario_engine.engines.openai.bounded_send import send_within
 from scenario_engine.engines.openai.events import (
     CLEAR_EVENT,
     COMMIT_EVENT,
@@ -286,12 +288,11 @@ class OpenAISpeechInput:
         for mapped in self._mapper.expire(item_id):
             self._queue.put_nowait(mapped)
 
-    async def _guarded(self, send: Awaitable[None]) -> None:
+    async def _guarded(self, send: Coroutine[Any, Any, None]) -> None:
         """Send with a timeout; a failed send is not fatal: the reader sees the drop and the
         audio is kept for replay."""
         try:
-            async with asyncio.timeout(self._timeout_s):
-                await send
+            await send_within(send, self._timeout_s)
         except _NETWORK_ERRORS as exc:
             log.debug("send to upstream failed: %s", type(exc).__name__)
 
