@@ -41,13 +41,17 @@ def require_chromium() -> None:
 
 
 @asynccontextmanager
-async def chromium(profile: Path, microphone: Path | None = None) -> AsyncIterator[BrowserContext]:
+async def chromium(
+    profile: Path, microphone: Path | None = None, *, allow_microphone: bool = True
+) -> AsyncIterator[BrowserContext]:
     """A fresh phone-sized browser; ``microphone`` is a WAV played once as the capture device.
 
     An uncaught script error in any page fails the test that used the browser.
     """
     require_chromium()
     flags = _flags(microphone)
+    if not allow_microphone:  # the learner says no to the permission prompt
+        flags.remove("--use-fake-ui-for-media-stream")
     async with async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
             str(profile),

@@ -8,6 +8,7 @@ Set SCENARIO_ENGINE_UPDATE_SCREENSHOT=1 to refresh docs/screenshot.png from the 
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from pathlib import Path
@@ -203,3 +204,54 @@ async def test_an_idle_timeout_offers_to_reconnect(tmp_path: Path) -> None:
         await page.click("#reconnect")
         await expect(page.locator("body")).to_have_attribute("data-state", "ready", timeout=WAIT_MS)
         await expect(page.locator("#alert")).to_be_hidden()
+
+
+async def test_a_refused_microphone_leaves_typing_available(tmp_path: Path) -> None:
+    async with (
+        running_server(CONFIG, StubEngine([], EXTRACTIONS)) as url,
+        chromium(tmp_path, allow_microphone=False) as browser,
+    ):
+        page = await browser.new_page()
+        await open_page(page, url)
+        await page.click("#mic")
+        await expect(page.locator(".notice")).to_have_text(
+            "마이크를 쓸 수 없어요. 글로 입력해 주세요."
+        )
+        await expect(page.locator("#mic")).to_have_attribute("aria-pressed", "false")
+        await expect(page.locator("body")).to_have_attribute("data-state", "ready")
+        await page.fill("#text-input", CHECK_IN)
+        await page.press("#text-input", "Enter")
+        await expect_card(page, "hotel", "receptionist", "check in")
+
+
+async def test_reply_chunks_are_scheduled_back_to_back(tmp_path: Path) -> None:
+    """Gapless playback: each chunk starts exactly where the previous one ends."""
+    async with (
+        running_server(CONFIG, StubEngine([], EXTRACTIONS)) as url,
+        chromium(tmp_path) as browser,
+    ):
+        page = await browser.new_page()
+        await page.goto(page_url(url))
+        result = await page.evaluate(
+            """async () => {
+                const { Player } = await import("./player.js");
+                let idleAt = null;
+                const player = new Player(() => { idleAt = performance.now(); });
+                player.unlock();
+                await player.context.resume();
+                const starts = [];
+                const chunk = new Int16Array(2400).fill(1000);  // 100 ms at 24 kHz
+                for (let i = 0; i < 5; i += 1) {
+                    player.enqueue(chunk, 24000);
+                    starts.push(player.nextStart);
+                    await new Promise((done) => setTimeout(done, 20));  // deltas trickle in
+                }
+                const began = performance.now();
+                player.finishReply();
+                await new Promise((done) => setTimeout(done, 1500));
+                return { starts, idleAfterMs: idleAt === null ? null : idleAt - began };
+            }"""
+        )
+    ends = result["starts"]
+    assert [round(b - a, 6) for a, b in itertools.pairwise(ends)] == [0.1] * 4
+    assert result["idleAfterMs"] is not None and result["idleAfterMs"] < 1000
