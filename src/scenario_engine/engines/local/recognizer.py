@@ -23,7 +23,7 @@ from scenario_engine.engines.local.domain_lm import DomainPhrases
 from scenario_engine.engines.local.sphinx_models import Biasing, DecoderRecipe, build_recipe
 
 RECOGNIZER_SAMPLE_RATE: Final = 16_000
-_FINISH_TIMEOUT_S: Final = 10.0
+_FINISH_TIMEOUT_S: Final = 30.0
 _START_TIMEOUT_S: Final = 30.0
 
 
@@ -80,6 +80,7 @@ class _WorkerProcess:
 
     def open(self, stream: int) -> asyncio.Future[str]:
         result: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        result.add_done_callback(_ignore_result)  # a turn dropped early never awaits it
         self._pending[stream] = result
         self.send(wire.OPEN, stream)
         return result
@@ -165,7 +166,6 @@ class Utterance:
             return
         with contextlib.suppress(RecognitionError):
             self._worker.send(wire.ABANDON, self._stream)
-        self._result.add_done_callback(_ignore_result)
         self._release()
 
     def _release(self) -> None:
