@@ -23,7 +23,7 @@ from scenario_engine.engines.local.domain_lm import DomainPhrases
 from scenario_engine.engines.local.sphinx_models import Biasing, DecoderRecipe, build_recipe
 
 RECOGNIZER_SAMPLE_RATE: Final = 16_000
-_FINISH_TIMEOUT_S: Final = 10.0
+_FINISH_TIMEOUT_S: Final = 30.0
 _START_TIMEOUT_S: Final = 30.0
 
 
@@ -80,6 +80,7 @@ class _WorkerProcess:
 
     def open(self, stream: int) -> asyncio.Future[str]:
         result: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        result.add_done_callback(_ignore_result)  # a turn dropped early never awaits it
         self._pending[stream] = result
         self.send(wire.OPEN, stream)
         return result
@@ -154,7 +155,8 @@ class Utterance:
             self._worker.send(wire.FINISH, self._stream)
             return await asyncio.wait_for(asyncio.shield(self._result), _FINISH_TIMEOUT_S)
         except TimeoutError:
-            self._worker.process.kill()  # hung: the pool replaces it
+            # An overloaded worker, most likely: killing it would fail every other turn on
+            # it too. The late result is dropped when it comes (no one waits for it).
             raise RecognitionError("speech recognition timed out") from None
         finally:
             self._release()
@@ -165,7 +167,6 @@ class Utterance:
             return
         with contextlib.suppress(RecognitionError):
             self._worker.send(wire.ABANDON, self._stream)
-        self._result.add_done_callback(_ignore_result)
         self._release()
 
     def _release(self) -> None:
