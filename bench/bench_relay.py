@@ -202,15 +202,24 @@ async def run_target(kind: str, n: int, peer: Proc, args: argparse.Namespace,
 def print_table(rows: list[dict[str, Any]]) -> None:
     print(f"\n{'target':<11}{'N':>5}{'CPU us/chunk':>13}{'p50 ms':>8}{'p99 ms':>8}"
           f"{'p99.9':>7}{'>20ms':>7}{'recv/exp':>10}{'relay CPU':>10}{'peer':>6}{'clients':>8}"
-          f"{'idle KB/s':>10}{'strm KB/s':>10}")  # fmt: skip
+          f"{'idle KB/ses':>12}{'strm KB/ses':>12}")  # fmt: skip
     for r in rows:
         print(f"{r['target']:<11}{r['n']:>5}{r['cpu_us_per_chunk']:>13.1f}{r['p50_ms']:>8.2f}"
               f"{r['p99_ms']:>8.2f}{r['p999_ms']:>7.1f}{r['over_deadline']:>7}"
               f"{r['chunks'] / max(r['expected_chunks'], 1):>10.3f}{r['relay_cpu_util']:>9.0%} "
               f"{r['peer_cpu_util']:>5.0%} {r['client_cpu_util']:>7.0%}"
-              f"{r['idle_kb_per_session']:>10.0f}{r['stream_kb_per_session']:>10.0f}")  # fmt: skip
+              f"{r['idle_kb_per_session']:>12.0f}{r['stream_kb_per_session']:>12.0f}")  # fmt: skip
         if r["errors"]:
             print(f"{'':>16}errors sent to clients: {r['errors']}")
+
+
+def stalled(row: dict[str, Any]) -> bool:
+    """Most chunks missing while the relay idled: the loopback path stalled, not the relay.
+
+    Seen a few times with the bare proxy at N=500 on this shared VM (every process idle,
+    kernel receive queues pruned); such a row measures the machine, so it is taken again.
+    """
+    return bool(row["chunks"] < 0.5 * row["expected_chunks"] and row["relay_cpu_util"] < 0.5)
 
 
 def meets_deadline(row: dict[str, Any]) -> bool:
@@ -232,11 +241,14 @@ def print_summary(rows: list[dict[str, Any]]) -> None:
     for target in ("service", "bare proxy"):
         mine = sorted((r for r in rows if r["target"] == target), key=lambda r: r["n"])
         missed = [r["n"] for r in mine if not meets_deadline(r)]
-        best = min((r["cpu_us_per_chunk"] for r in mine), default=float("nan"))
+        if not mine:
+            continue
+        best = min(mine, key=lambda r: r["cpu_us_per_chunk"])
+        ceiling = 1e6 / (best["cpu_us_per_chunk"] * 1000 / CHUNK_MS)
+        first = missed[0] if missed else f"none of {[r['n'] for r in mine]}"
         print(f"  {target}: real-time deadline (p99 <= 20 ms, >= 99% delivered) first missed "
-              f"at N={missed[0] if missed else 'none of ' + str([r['n'] for r in mine])}; "
-              f"one core's CPU covers ~{1e6 / (best * 1000 / CHUNK_MS):.0f} sessions "
-              f"at {best:.1f} us/chunk")  # fmt: skip
+              f"at N={first}; CPU ceiling of one core ~{ceiling:.0f} sessions "
+              f"({best['cpu_us_per_chunk']:.1f} us/chunk at N={best['n']})")  # fmt: skip
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -254,6 +266,11 @@ async def run(args: argparse.Namespace) -> None:
             for n in args.sessions:
                 for kind in args.targets:
                     row = await run_target(kind, n, peer, args, control, logs)
+                    if stalled(row):
+                        print(f"{kind} N={n}: stalled ({row['chunks']} of "
+                              f"{row['expected_chunks']} chunks, relay CPU "
+                              f"{row['relay_cpu_util']:.0%}); measuring it again", flush=True)
+                        row = await run_target(kind, n, peer, args, control, logs)
                     rows.append(row)
                     if args.json:
                         print(json.dumps(row), flush=True)
@@ -264,7 +281,7 @@ async def run(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="N=1,5 for a second each")
-    parser.add_argument("--sessions", type=int, nargs="+", default=[1, 50, 200, 500])
+    parser.add_argument("--sessions", type=int, nargs="+", default=[1, 50, 100, 150, 200, 500])
     parser.add_argument("--targets", nargs="+", default=["bare", "service"],
                         choices=["bare", "service"])
     parser.add_argument("--seconds", type=float, default=10.0, help="measured streaming time")

@@ -294,8 +294,12 @@ class ScenarioSession:
         await self._emit(ErrorEvent(code=code, message=message))
         self._outbox.close(CLOSE_INTERNAL_ERROR, code.value)
 
-    async def _emit(self, event: AnyServerEvent) -> None:
+    async def _emit(self, event: AnyServerEvent | str) -> None:
+        """Queue ``event``; a ``str`` is an event already encoded (the speaker's audio deltas)."""
         self.events_out += 1
+        if isinstance(event, str):
+            await self._outbox.put(event)
+            return
         if isinstance(event, ErrorEvent):
             self._metrics.errors.labels(event.code.value).inc()
         await self._outbox.put(encode_server_event(event))
