@@ -225,10 +225,11 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 
 def stalled(row: dict[str, Any]) -> bool:
-    """Most chunks missing while the relay idled: the loopback path stalled, not the relay.
+    """Most chunks missing while the relay idled: the path stalled, not the relay.
 
-    Seen a few times with the bare proxy at N=500 on this shared VM (every process idle,
-    kernel receive queues pruned); such a row measures the machine, so it is taken again.
+    Seen with the bare proxy's first N=500 row after the saturated service run at N=200
+    (every process near idle; cause not found, see docs/benchmarks.md); such a row does
+    not measure the relay, so it is taken again.
     """
     return bool(row["chunks"] < 0.5 * row["expected_chunks"] and row["relay_cpu_util"] < 0.5)
 
