@@ -232,7 +232,7 @@ def report_accuracy(scores: dict[str, float]) -> None:
 
 
 async def run(args: argparse.Namespace) -> None:
-    cases = load_cases(3 if args.smoke else None)
+    cases = load_cases(3 if args.smoke else args.texts)
     samples = await synthesize(cases, args.all_voices)
     audio_s = sum(s.seconds for s in samples)
     voices = ", ".join(f"{v}@{wpm} wpm" for v, wpm in VOICES)
@@ -266,6 +266,7 @@ def main() -> None:
     parser.add_argument(
         "--smoke", action="store_true", help="three utterances, 4x real-time pace for latency"
     )
+    parser.add_argument("--texts", type=int, default=None, help="only the first N texts")
     parser.add_argument("--latency-only", action="store_true", help="skip WER and slots")
     parser.add_argument("--all-voices", action="store_true", help="every text in every voice")
     parser.add_argument("--sessions", type=int, default=4, help="concurrent sessions (latency)")
