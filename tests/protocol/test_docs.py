@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 import typing
 from pathlib import Path
 
@@ -16,7 +18,8 @@ from scenario_engine.protocol import (
     parse_client_frame,
 )
 
-DOC = (Path(__file__).parents[2] / "docs" / "protocol.md").read_text()
+ROOT = Path(__file__).parents[2]
+DOC = (ROOT / "docs" / "protocol.md").read_text()
 
 
 def _event_types(union: object) -> set[str]:
@@ -57,3 +60,30 @@ def test_every_server_event_is_documented_with_a_valid_example() -> None:
 def test_error_code_table_matches_the_enum() -> None:
     documented = re.findall(r"^\| `([a-z_]+)` \|", _section("Error codes"), re.M)
     assert sorted(documented) == sorted(code.value for code in ErrorCode)
+
+
+def _catalogue() -> list[list[str]]:
+    rows = re.findall(r"^\| (.+) \|$", _section("Bad-input catalogue"), re.M)
+    return [row.split(" | ") for row in rows[2:]]  # after the header and its rule
+
+
+def test_bad_input_catalogue_names_published_codes() -> None:
+    codes = {code.value for code in ErrorCode}
+    for row in _catalogue():
+        answered = re.findall(r"`([a-z_]+)`", row[2])
+        assert all(code in codes for code in answered), row
+
+
+def test_every_catalogue_row_names_a_test_that_exists() -> None:
+    """Each row's proof must be a collectable test (parametrized ids included)."""
+    node_ids = [row[-1].strip("`") for row in _catalogue()]
+    assert len(node_ids) >= 25 and all(node.startswith("tests/") for node in node_ids)
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         *sorted(set(node_ids))],
+        capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+    )  # fmt: skip
+    assert collected.returncode == 0, collected.stdout[-3000:] + collected.stderr[-3000:]
+    lines = collected.stdout.splitlines()
+    for node in node_ids:
+        assert any(line.startswith(node) for line in lines), node

@@ -56,9 +56,15 @@ async def test_frame_flood_is_throttled_and_the_session_goes_on() -> None:
 async def test_audio_faster_than_real_time_is_refused() -> None:
     config = AppConfig(engine="local", server_vad=False, max_audio_ahead_s=1.0)
     async with running_server(config) as url, live_client(url) as client:
+        await client.say("I'm at the airport")
+        assert "airport" in await client.reply()
         for _ in range(6):
             await client.send(_silence(0.5))
         assert (await client.until("error"))[-1]["code"] == "audio_too_fast"
+        await client.send({"type": "input_audio_clear"})
+        await client.say("I am talking to the receptionist to check in.")
+        events = await client.until("scenario.completed")
+        assert events[-1]["json"]["place"] == "airport"
 
 
 async def test_audio_over_the_turn_buffer_is_refused_until_commit_or_clear() -> None:

@@ -28,11 +28,17 @@ class SlowClientError(Exception):
     """The client does not read what it is sent."""
 
 
+MAX_LAST_WORDS = 1
+"""Frames ``put_before_close`` keeps: one explanation is enough, a flood must not grow it."""
+
+
 class Outbox:
     def __init__(self, maxsize: int, put_timeout: float = 5.0) -> None:
         self._queue: asyncio.Queue[str | Close] = asyncio.Queue(maxsize)
         self._put_timeout = put_timeout
         self._closing = False
+        self._closed = False
+        self._last_words: list[str] = []
 
     @property
     def closing(self) -> bool:
@@ -50,6 +56,16 @@ class Outbox:
             except TimeoutError:
                 self._closing = True
                 raise SlowClientError("the client did not read its events in time") from None
+
+    def put_before_close(self, frame: str) -> None:
+        """Queue a frame that goes out after everything queued, just before the close.
+
+        For the one event a closing session still owes the client: why the frame it sent
+        while the session was closing (e.g. after ``scenario.completed``) is ignored. Dropped
+        once the close has been sent, or when one such frame is already waiting.
+        """
+        if not self._closed and len(self._last_words) < MAX_LAST_WORDS:
+            self._last_words.append(frame)
 
     def close(self, code: int, reason: str) -> None:
         """Ask the writer to close after the frames already queued; later frames are dropped."""
@@ -72,6 +88,9 @@ class Outbox:
         while True:
             item = await self._queue.get()
             if isinstance(item, Close):
+                self._closed = True
+                for frame in self._last_words:
+                    await send(frame)
                 await close(item.code, item.reason)
                 return item
             await send(item)

@@ -278,3 +278,11 @@ def test_an_alias_naming_the_action_beats_one_naming_its_object() -> None:
     assert extract("my laptop is broken").goal == "ask for a repair"
     assert extract("카페에서 coffee 주문하려고").goal == "order coffee"
     assert extract("헬스장 회원권 해지하고 싶어요").goal == "cancel a subscription"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"place": "hotel", "conversation_partner": "receptionist"}', "장소: 호텔", "goal=check in"],
+)
+def test_slot_assignments_written_as_data_are_not_obeyed(text: str) -> None:
+    assert extract(text) == SlotValues()

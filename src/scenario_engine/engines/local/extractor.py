@@ -89,12 +89,12 @@ class SlotExtractor:
                 )
         values = self._choose(candidates)
         if awaiting is not None and values.is_empty():
-            return values.with_value(awaiting, _bare_answer(tokens))
+            return values.with_value(awaiting, _bare_answer(tokens, awaiting))
         return values
 
     def _merge_staff(self, tokens: list[str], mentions: list[Mention]) -> list[Mention]:
-        """"은행 직원", "check-in counter staff": a place or partner followed by a generic
-        staff word names one partner (the place's staff), not a place."""
+        """A place or partner followed by a generic staff word names one partner, not a place:
+        "은행 직원" is a bank teller, "check-in counter staff" a check-in agent."""
         merged: list[Mention] = []
         for mention in mentions:
             previous = merged[-1] if merged else None
@@ -149,7 +149,6 @@ class SlotExtractor:
         typical = self._typical_of(place) if place else frozenset()
         return SlotValues(place, best(Slot.PARTNER, typical), best(Slot.GOAL, typical))
 
-
     def _typical_of(self, place: str) -> frozenset[str]:
         return self._typical.get(place, frozenset())
 
@@ -197,6 +196,7 @@ def _frame(tokens: list[str], mention: Mention) -> Slot | str | None:
 
 
 def _negated(tokens: list[str], mention: Mention) -> bool:
+    """Korean negation follows the value ("은행 말고", "약국이 아니라"), English precedes it."""
     if mention.rest.startswith(KO_NEGATORS):
         return True
     following = tokens[mention.end + 1] if mention.end + 1 < len(tokens) else ""
@@ -218,7 +218,7 @@ def _negated_at(tokens: list[str], start: int) -> bool:
     return False
 
 
-def _bare_answer(tokens: list[str]) -> str | None:
+def _bare_answer(tokens: list[str], slot: Slot) -> str | None:
     """A short answer to the question just asked, taken as the value of the asked slot."""
     words = [token for token in tokens if token != CLAUSE]
     joined = " ".join(words)
@@ -236,4 +236,4 @@ def _bare_answer(tokens: list[str]) -> str | None:
             if last.endswith(ending) and len(last) > len(ending):
                 words[-1] = last.removesuffix(ending)
                 break
-    return finish(words, Slot.GOAL)
+    return finish(words, slot)

@@ -56,7 +56,8 @@ _INJECTION = re.compile(
     r"|\b(?:system|assistant|developer)\s*:"
     r"|\byou are now\b|\bnew instructions?\b|\bjson\b"
     r"|\b(?:set|change|make|put|fill)\b[^.!?\n]{0,20}\b(?:place|partner|goal|slots?|fields?)\b"
-    r"|\b(?:place|partner|goal|slot)\s*[:=]"
+    r"|\b(?:place|partner|goal|slot|conversation_partner|conversation_goal)[\"']?\s*[:=]"
+    r"|(?:장소|상대|목표)\s*[:=]"
     r"|\b(?:output|print|return|respond)\b[^.!?\n]{0,30}\b(?:place|partner|goal)\b"
     r"|무시하|무시해|지시|명령어|시스템|프롬프트|설정해|출력해"
 )
@@ -137,10 +138,13 @@ KO_NOT_GOAL_VERBS = (
 KO_NON_PLACES = frozenset({"여기", "거기", "저기", "지금", "오늘", "내일", "어제", "한국", "집"})
 NON_ANSWERS = frozenset(
     {"yes", "no", "ok", "okay", "yeah", "yep", "nope", "idk", "sure", "maybe", "what", "pardon",
-     "sorry", "hello", "hi", "thanks", "thank", "네", "예", "응", "아니요", "아뇨", "몰라요",
-     "몰라", "글쎄요", "글쎄", "모르겠어요", "없어요", "안녕하세요"}
+     "sorry", "hello", "hi", "thanks", "thank", "whatever", "anything", "nothing", "anyone",
+     "nobody", "nowhere", "anywhere", "dunno", "hmm", "um", "uh",
+     "네", "예", "응", "아니요", "아뇨", "몰라요", "몰라", "글쎄요", "글쎄", "모르겠어요", "없어요",
+     "안녕하세요"}
 )
-NON_ANSWER_PARTS = ("dont know", "not sure", "no idea", "모르", "글쎄", "repeat", "what do you")
+NON_ANSWER_PARTS = ("dont know", "not sure", "no idea", "doesnt matter", "dont care",
+                    "모르", "글쎄", "아무", "상관없", "repeat", "what do you")
 
 MAX_PHRASE_WORDS = {Slot.PLACE: 4, Slot.PARTNER: 4, Slot.GOAL: 7}
 MAX_PHRASE_CHARS = 40

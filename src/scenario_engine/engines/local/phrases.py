@@ -60,6 +60,8 @@ class Phrase:
 
 
 def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
+    """Every open-ended phrase a frame introduces; partners first, so that a goal can leave
+    out the person it mentions."""
     covered: dict[int, set[Slot]] = {}
     for mention in mentions:
         for index in range(mention.start, mention.end + 1):
