@@ -112,7 +112,7 @@ async def transcribe(recognizer: LocalRecognizer, sample: Sample) -> str | None:
         await speech.aclose()
 
 
-async def accuracy(recognizer: LocalRecognizer, samples: list[Sample]) -> dict[str, object]:
+async def accuracy(recognizer: LocalRecognizer, samples: list[Sample]) -> dict[str, float]:
     extractor = SlotExtractor()
     limit = asyncio.Semaphore(4)  # faster than real time: more would only queue in workers
 
@@ -173,6 +173,8 @@ async def first_audio_ms(
                 answer = await builder.respond(event.text or "hm")
                 async for _ in tts.stream(answer.text, answer.language):
                     return (time.perf_counter() - ended[0]) * 1000
+            elif isinstance(event, InputFault):
+                raise RuntimeError(f"{event.code}: {event.message}")
         raise RuntimeError("no transcript")
 
     replying = asyncio.create_task(reply())
@@ -188,7 +190,7 @@ async def first_audio_ms(
         if not server_vad:
             ended.append(time.perf_counter())
             await speech.commit()
-        return await asyncio.wait_for(replying, 10)
+        return await asyncio.wait_for(replying, 30)
     finally:
         replying.cancel()
         await speech.aclose()
@@ -203,9 +205,15 @@ async def latency(
         times: list[float] = []
         for start in range(0, len(samples), sessions):
             batch = samples[start : start + sessions]
-            times += await asyncio.gather(
-                *(first_audio_ms(recognizer, tts, s, server_vad, pace) for s in batch)
+            outcomes = await asyncio.gather(
+                *(first_audio_ms(recognizer, tts, s, server_vad, pace) for s in batch),
+                return_exceptions=True,
             )
+            for sample, outcome in zip(batch, outcomes, strict=True):
+                if isinstance(outcome, BaseException):
+                    print(f"  no reply ({type(outcome).__name__}: {outcome}): {sample.text!r}")
+                else:
+                    times.append(outcome)
         times.sort()
         mode = "vad" if server_vad else "commit"
         results[f"{mode}_p50"] = statistics.median(times)
@@ -214,28 +222,32 @@ async def latency(
     return results
 
 
+def report_accuracy(scores: dict[str, float]) -> None:
+    print(f"WER {scores['wer']:.1%}  RTF {scores['rtf']:.3f}  failed turns (retried) "
+          f"{scores['failures']}")  # fmt: skip
+    print(f"slot accuracy from audio {scores['slots_audio']:.1%} "
+          f"(held-out sets {scores['slots_audio_held_out']:.1%}; all three right "
+          f"{scores['slots_audio_all3']:.1%}); "
+          f"from the reference text {scores['slots_text']:.1%}")  # fmt: skip
+
+
 async def run(args: argparse.Namespace) -> None:
-    cases = load_cases(3 if args.smoke else None)
+    cases = load_cases(3 if args.smoke else args.texts)
     samples = await synthesize(cases, args.all_voices)
     audio_s = sum(s.seconds for s in samples)
     voices = ", ".join(f"{v}@{wpm} wpm" for v, wpm in VOICES)
     print(f"{len(samples)} utterances from {len(cases)} texts ({voices}), {audio_s:.0f} s of "
           f"audio, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     phrases = DomainPhrases.from_vocabulary(load_vocabulary())
-    for biasing in (Biasing.GENERAL, Biasing.BLEND):
+    for biasing in (Biasing.BLEND,) if args.latency_only else (Biasing.GENERAL, Biasing.BLEND):
         settings = RecognizerSettings(biasing=biasing, phrases=phrases, workers=2)
         built = time.perf_counter()
         recognizer = await asyncio.to_thread(LocalRecognizer.build, settings)
         await recognizer.start()
         ready_s = time.perf_counter() - built
-        scores = await accuracy(recognizer, samples)
         print(f"\n## biasing={biasing.value} (model ready in {ready_s:.1f} s)")
-        print(f"WER {scores['wer']:.1%}  RTF {scores['rtf']:.3f}  failed turns (retried) "
-              f"{scores['failures']}")  # fmt: skip
-        print(f"slot accuracy from audio {scores['slots_audio']:.1%} "
-              f"(held-out sets {scores['slots_audio_held_out']:.1%}; all three right "
-              f"{scores['slots_audio_all3']:.1%}); "
-              f"from the reference text {scores['slots_text']:.1%}")  # fmt: skip
+        if not args.latency_only:
+            report_accuracy(await accuracy(recognizer, samples))
         if biasing is Biasing.BLEND:
             sessions = 1 if args.smoke else args.sessions
             subset = samples[: 1 if args.smoke else args.latency_utterances]
@@ -254,6 +266,8 @@ def main() -> None:
     parser.add_argument(
         "--smoke", action="store_true", help="three utterances, 4x real-time pace for latency"
     )
+    parser.add_argument("--texts", type=int, default=None, help="only the first N texts")
+    parser.add_argument("--latency-only", action="store_true", help="skip WER and slots")
     parser.add_argument("--all-voices", action="store_true", help="every text in every voice")
     parser.add_argument("--sessions", type=int, default=4, help="concurrent sessions (latency)")
     parser.add_argument("--latency-utterances", type=int, default=40)

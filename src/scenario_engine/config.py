@@ -86,7 +86,7 @@ class AppConfig(BaseSettings):
         2, ge=1, le=32, description="Speech recognition processes (one per core is right)."
     )
     local_asr_decoders_per_worker: int = Field(
-        8, ge=1, le=64, description="Turns one recognition process decodes at once (~13 MB each)."
+        8, ge=1, le=64, description="Turns one recognition process decodes at once (~16 MB each)."
     )
     local_asr_biasing: Literal["blend", "general"] = Field(
         "blend", description="blend = domain model mixed with common English; general = off."

@@ -83,7 +83,10 @@ def build_recipe(
     CMU dictionary (134k words) costs ~15 MB in every decoder and adds nothing the language
     model could ever choose.
     """
-    common: dict[str, Any] = {"samprate": sample_rate, "loglevel": "FATAL"}
+    # No second (flat-lexicon) pass: it made end_utt, what a learner waits for after the end
+    # of a turn, cost ~115 ms instead of ~10 ms, for WER 0.377 against 0.384 (bestpath kept:
+    # without it WER was 0.454).
+    common: dict[str, Any] = {"samprate": sample_rate, "loglevel": "FATAL", "fwdflat": False}
     if biasing is Biasing.GENERAL:
         return DecoderRecipe(common, len(_pronunciations()), ())
 
