@@ -164,7 +164,11 @@ class _Session:
         self._ws: ClientConnection | None = None
 
     async def __aenter__(self) -> ClientConnection:
-        self._ws = await connect(self._url, max_size=None, open_timeout=CYCLE_TIMEOUT_S)
+        # max_queue=None: a client that stops reading mid-reply must still see the server's
+        # close frame behind the queued deltas, or each polite close waits out its timeout.
+        self._ws = await connect(
+            self._url, max_size=None, max_queue=None, open_timeout=CYCLE_TIMEOUT_S
+        )
         ready = json.loads(await asyncio.wait_for(self._ws.recv(), CYCLE_TIMEOUT_S))
         assert ready["type"] == "session.ready", ready
         return self._ws
