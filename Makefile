@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint bench-smoke
+.PHONY: setup ensure-browser run test lint bench-smoke
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,11 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/scenario-engine serve --engine local
 
-test: setup
+# Debian chromium (and a Korean font) for the browser test; never a browser download.
+ensure-browser:
+	sh scripts/ensure-browser.sh
+
+test: setup ensure-browser
 	$(BIN)/pytest
 
 lint: setup

@@ -43,10 +43,12 @@ class AppConfig(BaseSettings):
     )
 
     # --- server -----------------------------------------------------------------------------
-    host: str = "127.0.0.1"
-    port: int = Field(8000, ge=0, le=65535)
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port to listen on.")
     workers: int = Field(1, ge=1, le=64, description="Worker processes behind one port.")
-    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Learner text is logged only at debug."
+    )
     log_format: Literal["auto", "json", "text"] = Field(
         "auto", description="auto = readable text on a terminal, JSON lines otherwise"
     )
@@ -107,13 +109,29 @@ class AppConfig(BaseSettings):
     )
 
     # --- OpenAI -----------------------------------------------------------------------------
-    openai_api_key: SecretStr | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
-    openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
-    realtime_model: str = Field("gpt-realtime", validation_alias=_env("OPENAI_REALTIME_MODEL"))
-    llm_model: str = Field("gpt-4o-mini", validation_alias=_env("OPENAI_LLM_MODEL"))
-    transcription_model: str = "gpt-4o-transcribe"
-    tts_model: str = "gpt-4o-mini-tts"
-    tts_voice: str = "alloy"
+    openai_api_key: SecretStr | None = Field(
+        None, validation_alias=_env("OPENAI_API_KEY"), description="Enables the OpenAI engine."
+    )
+    openai_base_url: str | None = Field(
+        None,
+        validation_alias=_env("OPENAI_BASE_URL"),
+        description="Any compatible server (e.g. the test peer); unset: the SDK default.",
+    )
+    realtime_model: str = Field(
+        "gpt-realtime",
+        validation_alias=_env("OPENAI_REALTIME_MODEL"),
+        description="Realtime model (unused by a transcription session).",
+    )
+    llm_model: str = Field(
+        "gpt-4o-mini",
+        validation_alias=_env("OPENAI_LLM_MODEL"),
+        description="Model of extraction, questions, final text and fallback.",
+    )
+    transcription_model: str = Field(
+        "gpt-4o-transcribe", description="Realtime transcription model."
+    )
+    tts_model: str = Field("gpt-4o-mini-tts", description="Speech model (PCM output).")
+    tts_voice: str = Field("alloy", description="Speech voice.")
     openai_timeout_s: float = Field(15.0, gt=0, le=300, description="Timeout of one OpenAI call.")
     openai_retry_initial_delay_s: float = Field(
         0.5, gt=0, le=30, description="First backoff delay of an LLM retry; doubles each time."
@@ -182,15 +200,19 @@ def load_config(**overrides: object) -> AppConfig:
         raise ConfigError(_one_line(exc)) from None
 
 
+def environment_name(field_name: str) -> str:
+    """The environment variable that sets ``field_name``."""
+    alias = AppConfig.model_fields[field_name].validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"SCENARIO_ENGINE_{field_name.upper()}"
+
+
 def _one_line(exc: ValidationError) -> str:
     first = exc.errors()[0]
     if not first["loc"]:
         return f"invalid configuration: {first['msg'].removeprefix('Value error, ')}"
     name = str(first["loc"][0])
-    field = AppConfig.model_fields.get(name)
-    if field is not None and isinstance(field.validation_alias, AliasChoices):
-        setting = str(field.validation_alias.choices[0])
-    else:
-        setting = f"SCENARIO_ENGINE_{name.upper()}"
+    setting = environment_name(name) if name in AppConfig.model_fields else name
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     return f"invalid setting {setting}: {first['msg']}{more}"

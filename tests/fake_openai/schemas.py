@@ -15,12 +15,23 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-SCHEMA_PATH = Path(__file__).parent / "spec" / "openai-realtime-events.schema.json"
-"""A verbatim copy of ``shared/spec`` (provenance in ``spec/SOURCE.md``): tests stand alone."""
+SCHEMA_PATH = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "spec"
+    / "openai-realtime-events.schema.json"
+)
+"""The official schemas, in the project's ``shared/`` folder beside the repository (as in CI);
+read from there rather than copied, so there is one source of truth (``shared/spec/SOURCE.md``)."""
 
 
 @cache
 def _schema_file() -> dict[str, Any]:
+    if not SCHEMA_PATH.is_file():
+        raise FileNotFoundError(
+            f"the official OpenAI schemas are expected at {SCHEMA_PATH}: "
+            "check out the repository with the project's shared/ folder beside it"
+        )
     with SCHEMA_PATH.open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
     return data

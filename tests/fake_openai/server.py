@@ -78,6 +78,11 @@ class FakeOpenAI:
         for session in self.live_sessions:
             await session.send_error(code, message, error_type="server_error")
 
+    async def send_raw(self, text: str) -> None:
+        """Fault: a text frame that is not an event, on every live Realtime socket."""
+        for session in self.live_sessions:
+            await session.ws.send_text(text)
+
     async def wait_for_sessions(self, count: int, timeout_s: float = 5.0) -> None:
         async with asyncio.timeout(timeout_s):
             while len(self.live_sessions) < count:  # noqa: ASYNC110 - a test helper, polling is fine

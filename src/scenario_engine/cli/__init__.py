@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from scenario_engine import __version__
+from scenario_engine.cli.talk import add_arguments as add_talk_arguments
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,21 +26,13 @@ def _parser() -> argparse.ArgumentParser:
         help="auto: readable on a terminal, JSON lines otherwise",
     )
 
-    talk = commands.add_parser("talk", help="talk to a running service")
-    talk.add_argument("url", nargs="?", default="ws://127.0.0.1:8000/ws")
-    talk.add_argument(
-        "--say",
-        action="append",
-        default=[],
-        metavar="TEXT",
-        help="send this typed turn (repeatable) instead of reading standard input",
-    )
-    talk.add_argument("--json", action="store_true", help="print only the final scenario JSON")
-    talk.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each event")
+    talk = commands.add_parser("talk", help="talk to a running service (text or WAV turns)")
+    add_talk_arguments(talk)
     token = commands.add_parser(
         "token", help="mint a session token (needs SCENARIO_ENGINE_AUTH_SECRET)"
     )
     token.add_argument("--ttl", type=float, default=300.0, help="validity in seconds")
+    commands.add_parser("settings", help="print the settings reference (Markdown)")
     return parser
 
 
@@ -51,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args)
     if args.command == "token":
         return _mint_token(args.ttl)
+    if args.command == "settings":
+        from scenario_engine.cli.settings_doc import settings_markdown
+
+        print(settings_markdown(), end="")
+        return 0
     from scenario_engine.cli.talk import talk
 
     return talk(args)

@@ -23,10 +23,7 @@ def serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"scenario-engine: {exc}", file=sys.stderr)
         return 2
-    log_format = config.log_format
-    if log_format == "auto":
-        log_format = "text" if sys.stderr.isatty() else "json"
-    configure_logging(config.log_level, log_format)
+    configure_logging(config.log_level, config.log_format)
     if config.workers > 1:
         return _serve_workers(config, overrides)
     GracefulServer(create_app(config), config).run()

@@ -64,8 +64,13 @@ class _TextFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
-def configure_logging(level: str, log_format: Literal["json", "text"]) -> None:
-    """Route every logger (ours, uvicorn's, the SDK's) through one redacting handler."""
+def configure_logging(level: str, log_format: Literal["auto", "json", "text"]) -> None:
+    """Route every logger (ours, uvicorn's, the SDK's) through one redacting handler.
+
+    ``auto`` writes readable lines to a terminal and JSON lines anywhere else.
+    """
+    if log_format == "auto":
+        log_format = "text" if sys.stderr.isatty() else "json"
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_SessionContext())
     handler.setFormatter(_JsonFormatter() if log_format == "json" else _TextFormatter())

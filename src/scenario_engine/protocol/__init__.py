@@ -26,6 +26,7 @@ from scenario_engine.protocol.server_events import (
     ServerEvent,
     SessionReady,
     SessionReconnecting,
+    encode_audio_delta,
     encode_server_event,
 )
 
@@ -50,6 +51,7 @@ __all__ = [
     "SessionReady",
     "SessionReconnecting",
     "TextTurn",
+    "encode_audio_delta",
     "encode_server_event",
     "parse_client_frame",
 ]

@@ -36,9 +36,6 @@ from scenario_engine.protocol import (
     InputAudioSpeechStopped,
     InputAudioTranscript,
     ProtocolError,
-    ResponseAudioDelta,
-    ResponseAudioDone,
-    ResponseAudioTranscriptDone,
     ScenarioCompleted,
     ScenarioJson,
     SessionReady,
@@ -47,23 +44,10 @@ from scenario_engine.protocol import (
     encode_server_event,
 )
 from scenario_engine.protocol.client_events import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE
-from scenario_engine.protocol.server_events import EngineDescription
+from scenario_engine.protocol.server_events import AnyServerEvent, EngineDescription
 from scenario_engine.session.audio_budget import AudioBudget
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
 from scenario_engine.session.speaker import ReplySpeaker
-
-ServerEventModel = (
-    SessionReady
-    | SessionReconnecting
-    | InputAudioSpeechStarted
-    | InputAudioSpeechStopped
-    | InputAudioTranscript
-    | ResponseAudioDelta
-    | ResponseAudioDone
-    | ResponseAudioTranscriptDone
-    | ScenarioCompleted
-    | ErrorEvent
-)
 
 logger = logging.getLogger(__name__)
 
@@ -281,6 +265,7 @@ class ScenarioSession:
                 return
 
     async def _answer(self, turn: _Turn) -> Reply:
+        logger.debug("learner turn (%s): %s", turn.kind, turn.text)  # learner text: DEBUG only
         thinking = time.monotonic()
         reply = await self.builder.respond(turn.text)
         self._metrics.llm.observe(time.monotonic() - thinking)
@@ -309,8 +294,12 @@ class ScenarioSession:
         await self._emit(ErrorEvent(code=code, message=message))
         self._outbox.close(CLOSE_INTERNAL_ERROR, code.value)
 
-    async def _emit(self, event: ServerEventModel) -> None:
+    async def _emit(self, event: AnyServerEvent | str) -> None:
+        """Queue ``event``; a ``str`` is an event already encoded (the speaker's audio deltas)."""
         self.events_out += 1
+        if isinstance(event, str):
+            await self._outbox.put(event)
+            return
         if isinstance(event, ErrorEvent):
             self._metrics.errors.labels(event.code.value).inc()
         await self._outbox.put(encode_server_event(event))

@@ -12,15 +12,15 @@ from scenario_engine.observability.metrics import Metrics
 from scenario_engine.protocol import (
     ErrorCode,
     ErrorEvent,
-    ResponseAudioDelta,
     ResponseAudioDone,
     ResponseAudioTranscriptDone,
+    encode_audio_delta,
 )
 
 Emit = Callable[
-    [ErrorEvent | ResponseAudioDelta | ResponseAudioDone | ResponseAudioTranscriptDone],
-    Awaitable[None],
+    [ErrorEvent | ResponseAudioDone | ResponseAudioTranscriptDone | str], Awaitable[None]
 ]
+"""Queue a server event; a ``str`` is an event already encoded (the audio deltas)."""
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +44,8 @@ class ReplySpeaker:
                     first_audio_at = time.monotonic()
                     self._metrics.tts.observe(first_audio_at - started)
                 await self._emit(
-                    ResponseAudioDelta(
-                        delta=base64.b64encode(pcm).decode("ascii"),
-                        sample_rate=self._output.sample_rate,
+                    encode_audio_delta(
+                        base64.b64encode(pcm).decode("ascii"), self._output.sample_rate
                     )
                 )
             await self._emit(ResponseAudioDone())

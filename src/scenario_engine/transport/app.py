@@ -1,8 +1,9 @@
-"""The ASGI application: the WebSocket endpoint ``/ws`` and the operator's endpoints.
+"""The ASGI application: the WebSocket endpoint ``/ws``, the page at ``/`` and the operator's
+endpoints.
 
 ``/healthz`` says the process is alive; ``/readyz`` says the engine can serve a session
 (models loaded, or the OpenAI endpoint configured), for a load balancer; ``/metrics`` is
-Prometheus' text format.
+Prometheus' text format. Every other path is the browser client (``transport/static/``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
 from scenario_engine import __version__
@@ -63,12 +65,15 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
     async def ws(websocket: WebSocket) -> None:
         await serve_connection(websocket, websocket.app.state.engine, config, metrics, lifecycle)
 
+    # The browser client ships inside the package (transport/static/), served as-is: no build.
+    page = StaticFiles(packages=[("scenario_engine.transport", "static")], html=True)
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
             WebSocketRoute("/ws", ws),
+            Mount("/", app=page, name="page"),
         ],
         lifespan=lifespan,
     )
@@ -80,5 +85,8 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
 def app_from_environment() -> Starlette:
     """The app of one worker process of ``serve --workers N`` (configuration from the env)."""
     from scenario_engine.config import load_config
+    from scenario_engine.observability.logs import configure_logging
 
-    return create_app(load_config())
+    config = load_config()
+    configure_logging(config.log_level, config.log_format)
+    return create_app(config)

@@ -167,34 +167,74 @@ async def _read(websocket: WebSocket, session: ScenarioSession, config: AppConfi
     frames = TokenBucket(
         config.max_frames_per_second, 2 * config.max_frames_per_second, time.monotonic()
     )
-    while True:
-        try:
-            message = await asyncio.wait_for(websocket.receive(), config.idle_timeout_s)
-        except TimeoutError:
-            await session.end(
-                ErrorCode.IDLE_TIMEOUT,
-                f"no frame from the client for {config.idle_timeout_s:g} s",
-                CLOSE_POLICY,
-            )
-            return "idle"
-        if message["type"] == "websocket.disconnect":
-            return None
-        if not frames.take(1, time.monotonic()):
-            await session.reject_flood(
-                ProtocolError(
-                    ErrorCode.RATE_LIMITED,
-                    f"over {config.max_frames_per_second:g} frames per second; frames dropped",
-                )
-            )
-            continue
-        frame = message.get("text")
-        if frame is None:
-            frame = message.get("bytes") or b""
-        event = parse_client_frame(frame, limits)
-        if isinstance(event, ProtocolError):
-            await session.reject(event)
+    try:
+        async with asyncio.timeout(None) as deadline:
+            with _IdleWatch(deadline, config.idle_timeout_s) as idle:
+                while True:
+                    idle.waiting_since = time.monotonic()
+                    message = await websocket.receive()
+                    idle.waiting_since = None
+                    if message["type"] == "websocket.disconnect":
+                        return None
+                    if not frames.take(1, time.monotonic()):
+                        await session.reject_flood(
+                            ProtocolError(
+                                ErrorCode.RATE_LIMITED,
+                                f"over {config.max_frames_per_second:g} frames per second; "
+                                "frames dropped",
+                            )
+                        )
+                        continue
+                    frame = message.get("text")
+                    if frame is None:
+                        frame = message.get("bytes") or b""
+                    event = parse_client_frame(frame, limits)
+                    if isinstance(event, ProtocolError):
+                        await session.reject(event)
+                    else:
+                        await session.handle(event)
+    except TimeoutError:
+        if not deadline.expired():
+            raise
+    await session.end(
+        ErrorCode.IDLE_TIMEOUT,
+        f"no frame from the client for {config.idle_timeout_s:g} s",
+        CLOSE_POLICY,
+    )
+    return "idle"
+
+
+class _IdleWatch:
+    """Expires ``deadline`` once the reader has waited ``limit_s`` for a frame.
+
+    The reader only records when it starts and stops waiting; one timer per idle period
+    checks that. ``wait_for`` around each ``receive`` (a task and a timer per frame) cost
+    more CPU than relaying the frame. As with ``wait_for``, time spent handling a frame
+    does not count, so the deadline can only expire inside ``receive``.
+    """
+
+    def __init__(self, deadline: asyncio.Timeout, limit_s: float) -> None:
+        self._deadline = deadline
+        self._limit_s = limit_s
+        self.waiting_since: float | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    def __enter__(self) -> _IdleWatch:
+        self._timer = asyncio.get_running_loop().call_later(self._limit_s, self._check)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _check(self) -> None:
+        loop = asyncio.get_running_loop()
+        since = self.waiting_since
+        quiet_s = 0.0 if since is None else time.monotonic() - since
+        if quiet_s >= self._limit_s:
+            self._deadline.reschedule(loop.time())
         else:
-            await session.handle(event)
+            self._timer = loop.call_later(self._limit_s - quiet_s, self._check)
 
 
 def _log_end(session: ScenarioSession, engine: Engine, metrics: Metrics) -> None:

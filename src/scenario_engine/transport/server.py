@@ -24,7 +24,7 @@ def uvicorn_settings(config: AppConfig) -> dict[str, Any]:
         "port": config.port,
         "log_level": config.log_level,
         "log_config": None,  # logging is ours (observability.logs)
-        "ws": "websockets-sansio",
+        "ws": "scenario_engine.transport.ws_protocol:ReadAheadWebSocketProtocol",
         "ws_max_size": config.max_frame_bytes * FRAME_SIZE_HEADROOM,
         # Most of what goes out is base64 PCM, which deflate barely shrinks at a high CPU
         # cost per frame (and browsers offer compression by default): never negotiate it.

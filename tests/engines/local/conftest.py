@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
+from scenario_engine.engines.local.domain_lm import DomainPhrases
 from scenario_engine.engines.local.recognizer import LocalRecognizer, RecognizerSettings
+from scenario_engine.engines.local.vocabulary import load_vocabulary
 from tests.engines.local.audio import CHECK_IN, synthesize
 
 
@@ -23,19 +25,11 @@ def check_in_48k() -> bytes:
     return asyncio.run(synthesize(CHECK_IN, 48_000))
 
 
-TEST_PHRASES = (
-    "hotel", "receptionist", "check in", "check out", "restaurant", "waiter", "order food",
-    "cafe", "barista", "order coffee", "airport", "check a bag", "bank", "bank teller",
-    "open an account", "hospital", "doctor", "see a doctor", "pharmacy", "pharmacist",
-    "buy medicine", "train station", "buy a ticket",
-)  # fmt: skip
-"""A stand-in for the extractor's vocabulary, enough to exercise domain biasing."""
-
-
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def recognizer() -> AsyncIterator[LocalRecognizer]:
     """One blended recognizer (one worker, two decoders) for every test that needs one."""
-    settings = RecognizerSettings(phrases=TEST_PHRASES, workers=1, decoders_per_worker=2)
+    phrases = DomainPhrases.from_vocabulary(load_vocabulary())
+    settings = RecognizerSettings(phrases=phrases, workers=1, decoders_per_worker=2)
     built = await asyncio.to_thread(LocalRecognizer.build, settings)
     await built.start()
     yield built

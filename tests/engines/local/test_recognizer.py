@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from scenario_engine.engines.local.domain_lm import DomainPhrases
 from scenario_engine.engines.local.recognizer import (
     LocalRecognizer,
     RecognitionError,
@@ -50,7 +51,9 @@ async def test_abandoned_turns_give_their_decoder_back(
 
 
 async def test_a_crashed_worker_fails_one_turn_and_is_replaced(check_in_16k: bytes) -> None:
-    settings = RecognizerSettings(phrases=("hotel",), workers=1, decoders_per_worker=1)
+    settings = RecognizerSettings(
+        phrases=DomainPhrases(places=("hotel",)), workers=1, decoders_per_worker=1
+    )
     recognizer = await asyncio.to_thread(LocalRecognizer.build, settings)
     try:
         utterance = await recognizer.begin()
@@ -66,7 +69,9 @@ async def test_a_crashed_worker_fails_one_turn_and_is_replaced(check_in_16k: byt
 
 async def test_closed_recognizer_refuses_new_turns() -> None:
     recognizer = LocalRecognizer(
-        build_recipe(Biasing.GENERAL, (), sample_rate=16_000), workers=1, decoders_per_worker=1
+        build_recipe(Biasing.GENERAL, DomainPhrases(), sample_rate=16_000),
+        workers=1,
+        decoders_per_worker=1,
     )
     await recognizer.aclose()
     with pytest.raises(RecognitionError):

@@ -23,6 +23,9 @@ from tests.engines.local.audio import chunks, silence, synthesize
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
+DOCTOR = "I need to see a doctor"
+"""A sentence the recognizer gets right every time (eSpeak's noise varies the audio)."""
+
 
 def audio(pcm: bytes, rate: int) -> AudioChunk:
     return AudioChunk(pcm=pcm, base64=base64.b64encode(pcm).decode(), sample_rate=rate)
@@ -120,12 +123,12 @@ async def test_clear_drops_uncommitted_audio(
 ) -> None:
     await send(vad_off, check_in_16k, 16_000)
     await vad_off.clear()
-    await send(vad_off, await synthesize("I want to order coffee", 16_000), 16_000)
+    await send(vad_off, await synthesize(DOCTOR, 16_000), 16_000)
     await vad_off.commit()
 
     text = transcript(await next_events(vad_off, TranscriptReady))
 
-    assert "coffee" in text
+    assert "doctor" in text
     assert "receptionist" not in text and "hotel" not in text
 
 
@@ -135,9 +138,7 @@ async def test_clear_during_a_vad_turn_drops_it(
     await send(vad_on, check_in_16k[: len(check_in_16k) // 2], 16_000)
     await vad_on.clear()
     await send(vad_on, silence(1.0, 16_000), 16_000)
-    await send(
-        vad_on, await synthesize("I want to order coffee", 16_000) + silence(1.0, 16_000), 16_000
-    )
+    await send(vad_on, await synthesize(DOCTOR, 16_000) + silence(1.0, 16_000), 16_000)
 
     events = await next_events(vad_on, TranscriptReady)
 
@@ -147,7 +148,7 @@ async def test_clear_during_a_vad_turn_drops_it(
         SpeechStopped,
         TranscriptReady,
     ]
-    assert "hotel" not in transcript(events) and "coffee" in transcript(events)
+    assert "hotel" not in transcript(events) and "doctor" in transcript(events)
 
 
 async def test_unsupported_sample_rate_is_reported_and_dropped(vad_off: LocalSpeechInput) -> None:

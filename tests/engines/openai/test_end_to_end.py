@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from scenario_engine.config import AppConfig
@@ -146,17 +147,14 @@ async def test_an_unreachable_upstream_at_start_ends_with_the_korean_message(
     peer: FakeOpenAI, make_config: Callable[..., AppConfig]
 ) -> None:
     peer.realtime.reject_handshakes = 1
-    async with running_server(make_config()) as url:
-        from websockets.asyncio.client import connect
-
-        async with connect(url) as ws:
-            client = LiveClient(ws)
-            events = await client.until("error")
-            assert "session.ready" not in [e["type"] for e in events]
-            assert events[-2]["transcript"] == KOREAN_FALLBACK_MESSAGE
-            assert events[-1]["code"] == "engine_unavailable"
-            assert await close_code(client) == 1011
-            assert_no_secret(client)
+    async with running_server(make_config()) as url, connect(url) as ws:
+        client = LiveClient(ws)
+        events = await client.until("error")
+        assert "session.ready" not in [e["type"] for e in events]
+        assert events[-2]["transcript"] == KOREAN_FALLBACK_MESSAGE
+        assert events[-1]["code"] == "engine_unavailable"
+        assert await close_code(client) == 1011
+        assert_no_secret(client)
 
 
 async def test_an_llm_outage_is_reported_and_the_turn_is_kept(

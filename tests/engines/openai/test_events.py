@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 from openai.types.realtime import RealtimeServerEvent
 from pydantic import TypeAdapter
 
 from scenario_engine.engines.base import InputFault, SpeechStarted, TranscriptReady
-from scenario_engine.engines.openai.events import InputEventMapper, transcription_session
+from scenario_engine.engines.openai.events import (
+    CLEAR_EVENT,
+    COMMIT_EVENT,
+    InputEventMapper,
+    append_event,
+    transcription_session,
+)
 from scenario_engine.engines.openai.input_audio import MAX_KEPT_BYTES, TurnAudio
 from tests.fake_openai.schemas import schema_errors
 
@@ -30,6 +38,14 @@ def test_the_session_payload_matches_the_official_schema_with_and_without_vad() 
         event = {"type": "session.update",
                  "session": transcription_session("gpt-4o-transcribe", vad, "en")}
         assert schema_errors("RealtimeClientEventSessionUpdate", event) == []
+
+
+def test_the_prebuilt_audio_buffer_events_match_the_official_schemas() -> None:
+    append = json.loads(append_event(base64.b64encode(b"\x00\x01" * 240).decode()))
+    assert schema_errors("RealtimeClientEventInputAudioBufferAppend", append) == []
+    commit, clear = json.loads(COMMIT_EVENT), json.loads(CLEAR_EVENT)
+    assert schema_errors("RealtimeClientEventInputAudioBufferCommit", commit) == []
+    assert schema_errors("RealtimeClientEventInputAudioBufferClear", clear) == []
 
 
 def test_transcripts_wait_for_earlier_turns() -> None:

@@ -166,3 +166,37 @@ async def test_a_transcript_that_never_comes_is_a_non_fatal_fault(
     seen = await next_events(speech_input.events(), lambda e: isinstance(e, InputFault))
     assert seen == [InputFault("transcription_failed", seen[0].message, fatal=False)]
     assert "in time" in seen[0].message
+
+
+async def test_an_unreadable_upstream_frame_is_skipped_as_a_non_fatal_fault(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput]
+) -> None:
+    said = speech(400, frequency=410)
+    peer.realtime.transcripts[said] = "after the noise"
+    speech_input = opened()
+    await speech_input.start()
+    events = speech_input.events()
+
+    await peer.send_raw("this is not JSON")
+    seen = await next_events(events, lambda e: isinstance(e, InputFault))
+    assert seen == [InputFault("upstream_error", seen[0].message, fatal=False)]
+
+    for chunk in chunks(said):
+        await speech_input.append_audio(chunk)
+    await speech_input.commit()
+    assert await next_events(events, is_transcript) == [TranscriptReady("after the noise")]
+
+
+async def test_a_reconnected_session_that_is_never_configured_is_a_fatal_fault(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput]
+) -> None:
+    speech_input = opened(openai_timeout_s=0.5)
+    await speech_input.start()
+
+    peer.realtime.update_delay_s = 3.0  # the new session never confirms in time
+    await peer.drop_sessions()
+
+    seen = [event async for event in speech_input.events()]
+    assert seen[0] == InputReconnecting(attempt=1)
+    assert seen[-1] == InputFault("engine_unavailable", seen[-1].message, fatal=True)
+    assert "did not accept" in seen[-1].message

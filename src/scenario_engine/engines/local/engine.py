@@ -11,13 +11,14 @@ from __future__ import annotations
 from scenario_engine.config import AppConfig
 from scenario_engine.domain.llm import ScenarioLLM
 from scenario_engine.engines.base import EngineInfo, SpeechOutput
+from scenario_engine.engines.local.domain_lm import DomainPhrases
 from scenario_engine.engines.local.llm import LocalScenarioLLM
 from scenario_engine.engines.local.recognizer import LocalRecognizer, RecognizerSettings
 from scenario_engine.engines.local.speech_input import LocalSpeechInput
 from scenario_engine.engines.local.speech_output import LocalSpeechOutput
 from scenario_engine.engines.local.sphinx_models import Biasing
 from scenario_engine.engines.local.vad import VadSettings
-from scenario_engine.engines.local.vocabulary import english_phrases
+from scenario_engine.engines.local.vocabulary import load_vocabulary
 
 
 class LocalEngine:
@@ -31,14 +32,14 @@ class LocalEngine:
         self._recognizer = LocalRecognizer.build(  # ~1 s: builds the domain language model
             RecognizerSettings(
                 biasing=biasing,
-                phrases=tuple(english_phrases()),
+                phrases=DomainPhrases.from_vocabulary(load_vocabulary()),
                 workers=config.local_asr_workers,
                 decoders_per_worker=config.local_asr_decoders_per_worker,
             )
         )
         self.info = EngineInfo(
             name="local",
-            speech_input=f"pocketsphinx/{biasing.value}",
+            speech_input="pocketsphinx",
             llm=LocalScenarioLLM.name,
             speech_output="espeak-ng",
             turn_detection="server_vad" if config.server_vad else "manual",

@@ -15,14 +15,15 @@ import contextlib
 import itertools
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from scenario_engine.engines.local import asr_worker as wire
+from scenario_engine.engines.local.domain_lm import DomainPhrases
 from scenario_engine.engines.local.sphinx_models import Biasing, DecoderRecipe, build_recipe
 
 RECOGNIZER_SAMPLE_RATE: Final = 16_000
-_FINISH_TIMEOUT_S: Final = 10.0
+_FINISH_TIMEOUT_S: Final = 30.0
 _START_TIMEOUT_S: Final = 30.0
 
 
@@ -33,8 +34,8 @@ class RecognitionError(Exception):
 @dataclass(frozen=True, slots=True)
 class RecognizerSettings:
     biasing: Biasing = Biasing.BLEND
-    phrases: tuple[str, ...] = ()
-    """Domain phrases (places, partners, goals) the blended model is built around."""
+    phrases: DomainPhrases = field(default_factory=DomainPhrases)
+    """What the blended model is built around (``DomainPhrases.from_vocabulary``)."""
     workers: int = 2
     decoders_per_worker: int = 8
     general_words: int = 10_000
@@ -79,6 +80,7 @@ class _WorkerProcess:
 
     def open(self, stream: int) -> asyncio.Future[str]:
         result: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        result.add_done_callback(_ignore_result)  # a turn dropped early never awaits it
         self._pending[stream] = result
         self.send(wire.OPEN, stream)
         return result
@@ -153,7 +155,8 @@ class Utterance:
             self._worker.send(wire.FINISH, self._stream)
             return await asyncio.wait_for(asyncio.shield(self._result), _FINISH_TIMEOUT_S)
         except TimeoutError:
-            self._worker.process.kill()  # hung: the pool replaces it
+            # An overloaded worker, most likely: killing it would fail every other turn on
+            # it too. The late result is dropped when it comes (no one waits for it).
             raise RecognitionError("speech recognition timed out") from None
         finally:
             # Once we stop waiting (timeout, the session cancelled), the worker's exit may
@@ -167,7 +170,6 @@ class Utterance:
             return
         with contextlib.suppress(RecognitionError):
             self._worker.send(wire.ABANDON, self._stream)
-        self._result.add_done_callback(_ignore_result)
         self._release()
 
     def _release(self) -> None:
@@ -233,6 +235,10 @@ class LocalRecognizer:
                 if turn.done() and not turn.cancelled():
                     self._wake_one()  # pass on the wake-up this waiter can no longer use
                 raise
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the running workers (for CPU and memory measurements)."""
+        return [w.process.pid for w in self._slots if w is not None and w.alive]
 
     async def aclose(self) -> None:
         self._closed = True

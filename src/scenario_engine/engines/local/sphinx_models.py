@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -19,6 +19,7 @@ from typing import Any, Final
 from pocketsphinx import NGramModel, get_model_path
 
 from scenario_engine.engines.local import domain_lm
+from scenario_engine.engines.local.domain_lm import DomainPhrases
 
 _MODEL_DIR: Final = Path(get_model_path()) / "en-us"
 _GENERAL_LM: Final = _MODEL_DIR / "en-us.lm.bin"
@@ -69,7 +70,7 @@ def general_unigrams(count: int) -> list[tuple[str, float]]:
 
 def build_recipe(
     biasing: Biasing,
-    phrases: Sequence[str],
+    phrases: DomainPhrases,
     *,
     sample_rate: int,
     general_words: int = 10_000,
@@ -85,11 +86,13 @@ def build_recipe(
     common: dict[str, Any] = {"samprate": sample_rate, "loglevel": "FATAL"}
     if biasing is Biasing.GENERAL:
         return DecoderRecipe(common, len(_pronunciations()), ())
-    usable = domain_lm.usable_phrases(phrases, in_dictionary)
-    normalized = {" ".join(domain_lm.normalize(phrase)) for phrase in phrases} - {""}
-    dropped = tuple(sorted(normalized - set(usable)))
+
+    def usable(phrase: str) -> bool:
+        return domain_lm.pronounceable(phrase, in_dictionary)
+
+    dropped = tuple(sorted({p for p in phrases.all() if not usable(p)}))
     general = general_unigrams(general_words)
-    arpa = domain_lm.build_arpa(usable, general, general_weight)
+    arpa = domain_lm.build_arpa(phrases.filtered(usable), general, general_weight)
     directory = workdir or Path(tempfile.mkdtemp(prefix="scenario-asr-"))
     lm_path = directory / "domain.arpa"
     lm_path.write_text(arpa, encoding="utf-8")

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from openai import AsyncOpenAI, OpenAIError
 from openai.resources.realtime.realtime import AsyncRealtimeConnection
@@ -36,9 +37,13 @@ from scenario_engine.engines.base import (
     InputReconnecting,
     SpeechInputEvent,
 )
+from scenario_engine.engines.openai.bounded_send import send_within
 from scenario_engine.engines.openai.events import (
+    CLEAR_EVENT,
+    COMMIT_EVENT,
     InputEventMapper,
     SpeechInputUnavailable,
+    append_event,
     fault_for_error,
     transcription_session,
 )
@@ -47,6 +52,8 @@ from scenario_engine.engines.openai.input_audio import To24k, TurnAudio
 log = logging.getLogger(__name__)
 
 _NETWORK_ERRORS = (OSError, WebSocketException, OpenAIError, TimeoutError)
+_RECONFIGURE = "reconfigure"
+"""Timer key of the deadline for ``session.updated`` after a reconnect (item ids differ)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +93,8 @@ class OpenAISpeechInput:
         self._ready = False
         self._reconnected = False
         self._closing = False
-
-    # --- SpeechInput ------------------------------------------------------------------------
+        self._failed = False
+        self._closer: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Returns once the upstream session confirmed its configuration (``session.updated``)."""
@@ -103,20 +110,15 @@ class OpenAISpeechInput:
                 self._conn = await manager.enter()
                 await self._conn.session.update(session=self._session_config)
                 await self._await_configured(self._conn)
-        except TimeoutError:
+        except (SpeechInputUnavailable, *_NETWORK_ERRORS, ValueError) as exc:
             await self._abandon()
-            raise SpeechInputUnavailable(
-                "upstream_timeout", "the speech recognition service did not answer in time"
-            ) from None
-        except SpeechInputUnavailable:
-            await self._abandon()
-            raise
-        except _NETWORK_ERRORS as exc:
-            await self._abandon()
-            raise SpeechInputUnavailable(
-                "upstream_unavailable",
-                f"could not reach the speech recognition service ({type(exc).__name__})",
-            ) from None
+            if isinstance(exc, SpeechInputUnavailable):
+                raise
+            if isinstance(exc, TimeoutError):
+                message = "the speech recognition service did not answer in time"
+                raise SpeechInputUnavailable("upstream_timeout", message) from None
+            message = f"could not reach the speech recognition service ({type(exc).__name__})"
+            raise SpeechInputUnavailable("upstream_unavailable", message) from None
         self._ready = True
         self._reader = asyncio.create_task(self._read(self._conn), name="openai-speech-input")
 
@@ -126,7 +128,7 @@ class OpenAISpeechInput:
     async def _send_audio(self, audio: str, n_bytes: int) -> None:
         self._audio.add(audio, n_bytes)
         if self._ready and self._conn is not None:
-            await self._guarded(self._conn.input_audio_buffer.append(audio=audio))
+            await self._guarded(self._conn.send_raw(append_event(audio)))
 
     async def commit(self) -> None:
         if (tail := self._resampler.flush()) is not None:
@@ -135,12 +137,12 @@ class OpenAISpeechInput:
         # confirms, the replay commits it again on the next session.
         self._audio.commit_tail()
         if self._ready and self._conn is not None:
-            await self._guarded(self._conn.input_audio_buffer.commit())
+            await self._guarded(self._conn.send_raw(COMMIT_EVENT))
 
     async def clear(self) -> None:
         self._audio.cleared()
         if self._ready and self._conn is not None:
-            await self._guarded(self._conn.input_audio_buffer.clear())
+            await self._guarded(self._conn.send_raw(CLEAR_EVENT))
 
     async def events(self) -> AsyncIterator[SpeechInputEvent]:
         while (event := await self._queue.get()) is not None:
@@ -154,12 +156,11 @@ class OpenAISpeechInput:
         for timer in self._timers.values():
             timer.cancel()
         await self._abandon()
-        if self._reader is not None:
-            self._reader.cancel()
-            await asyncio.gather(self._reader, return_exceptions=True)
+        for task in (self._reader, self._closer):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         self._queue.put_nowait(None)
-
-    # --- upstream ---------------------------------------------------------------------------
 
     async def _await_configured(self, conn: AsyncRealtimeConnection) -> None:
         while True:
@@ -172,37 +173,56 @@ class OpenAISpeechInput:
                 raise SpeechInputUnavailable("upstream_rejected_session", fault.message)
 
     async def _read(self, conn: AsyncRealtimeConnection) -> None:
+        """Relay events until the upstream is gone for good; the events stream then ends.
+
+        A frame that is not JSON ends the SDK's iterator, not the connection: it is
+        reported and reading resumes. Anything unexpected still ends in a fatal fault, so
+        the session is never left waiting on a dead reader.
+        """
         try:
-            async for event in conn:
-                await self._handle(conn, event)
-            if not self._closing:
-                self._fail("the speech recognition service ended the session")
+            while True:
+                try:
+                    async for event in conn:
+                        await self._handle(conn, event)
+                    break
+                except ValueError:
+                    log.warning("upstream sent a frame that is not a JSON event; skipped")
+                    self._queue.put_nowait(
+                        InputFault("upstream_error", "the speech service sent an unreadable event")
+                    )
+            self._fail("the speech recognition service ended the session")
         except _NETWORK_ERRORS as exc:
-            if not self._closing:
-                log.warning("speech input lost its upstream for good: %s", type(exc).__name__)
-                self._fail("the speech recognition service is unreachable")
+            log.warning("speech input lost its upstream: %s", type(exc).__name__)
+            self._fail("the speech recognition service is unreachable")
+        except Exception:
+            log.exception("speech input reader failed")
+            self._fail("the speech input failed")
         finally:
             self._ready = False
 
     def _fail(self, message: str) -> None:
+        """Report the end for good, once; the events stream ends after it."""
+        if self._failed or self._closing:
+            return
+        self._failed = True
         self._queue.put_nowait(InputFault("engine_unavailable", message, fatal=True))
         self._queue.put_nowait(None)
 
     async def _handle(self, conn: AsyncRealtimeConnection, event: RealtimeServerEvent) -> None:
         if event.type == "session.created" and self._reconnected:
             self._mapper.forget_pending()
+            self._arm(_RECONFIGURE, self._reconfigure_overdue)
             await self._guarded(conn.session.update(session=self._session_config))
             return
         if event.type == "session.updated" and self._reconnected:
             self._reconnected = False
+            self._disarm(_RECONFIGURE)
             await self._replay(conn)
             log.info("speech input reconnected and reconfigured")
             return
         if isinstance(event, InputAudioBufferCommittedEvent):
             self._audio.committed(event.item_id)
-            self._timers[event.item_id] = asyncio.get_running_loop().call_later(
-                self._timeout_s, self._expire, event.item_id
-            )
+            self._arm(event.item_id, self._expire, event.item_id)
         elif isinstance(
             event,
             ConversationItemInputAudioTranscriptionCompletedEvent
@@ -219,13 +239,13 @@ class OpenAISpeechInput:
         plan = self._audio.replay()
         sent_tail = self._audio.tail_count
         for audio, commit in plan:
-            await self._guarded(conn.input_audio_buffer.append(audio=audio))
+            await self._guarded(conn.send_raw(append_event(audio)))
             if commit and not self._server_vad:
-                await self._guarded(conn.input_audio_buffer.commit())
+                await self._guarded(conn.send_raw(COMMIT_EVENT))
         while extra := self._audio.tail_after(sent_tail):
             sent_tail += len(extra)
             for audio in extra:
-                await self._guarded(conn.input_audio_buffer.append(audio=audio))
+                await self._guarded(conn.send_raw(append_event(audio)))
         self._ready = True
 
     def _on_reconnecting(self, event: ReconnectingEvent) -> ReconnectingOverrides | None:
@@ -240,10 +260,26 @@ class OpenAISpeechInput:
         self._queue.put_nowait(InputReconnecting(attempt=event.attempt))
         return {"abort": True} if self._closing else None
 
-    def _transcribed(self, item_id: str) -> None:
-        timer = self._timers.pop(item_id, None)
+    def _arm(self, key: str, callback: Callable[..., None], *args: object) -> None:
+        """A deadline of ``timeout_s`` for an upstream answer (a transcript, a reconfig)."""
+        self._disarm(key)
+        loop = asyncio.get_running_loop()
+        self._timers[key] = loop.call_later(self._timeout_s, callback, *args)
+
+    def _disarm(self, key: str) -> None:
+        timer = self._timers.pop(key, None)
         if timer is not None:
             timer.cancel()
+
+    def _reconfigure_overdue(self) -> None:
+        """A reconnected session that never confirms its configuration cannot be used."""
+        self._timers.pop(_RECONFIGURE, None)
+        log.warning("reconnected upstream session was not configured in time")
+        self._fail("the speech recognition service did not accept the session")
+        self._closer = asyncio.get_running_loop().create_task(self._abandon())
+
+    def _transcribed(self, item_id: str) -> None:
+        self._disarm(item_id)
         self._audio.transcribed(item_id)
 
     def _expire(self, item_id: str) -> None:
@@ -252,12 +288,11 @@ class OpenAISpeechInput:
         for mapped in self._mapper.expire(item_id):
             self._queue.put_nowait(mapped)
 
-    async def _guarded(self, send: Awaitable[None]) -> None:
+    async def _guarded(self, send: Coroutine[Any, Any, None]) -> None:
         """Send with a timeout; a failed send is not fatal: the reader sees the drop and the
         audio is kept for replay."""
         try:
-            async with asyncio.timeout(self._timeout_s):
-                await send
+            await send_within(send, self._timeout_s)
         except _NETWORK_ERRORS as exc:
             log.debug("send to upstream failed: %s", type(exc).__name__)
 

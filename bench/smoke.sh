@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Every benchmark in its short mode: seconds each, no thresholds; it only keeps them working.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-.venv/bin/python}"
+for bench in bench_extraction bench_speech bench_relay bench_openai_relay bench_turn_latency soak; do
+    echo "== bench/$bench.py --smoke"
+    "$PYTHON" "bench/$bench.py" --smoke
+done
