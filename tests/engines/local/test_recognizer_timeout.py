@@ -1,8 +1,9 @@
 """A turn whose final pass times out fails alone and quietly: no asyncio error in the log.
 
 The soak found "Future exception was never retrieved" logged at error level each time a slow
-worker was replaced: the transcript future that ``finish`` stopped waiting for got the
-worker's exit as its exception, and nobody ever looked at it.
+worker was replaced: the transcript future that ``finish`` had stopped waiting for got the
+worker's exit as its exception, and nobody ever looked at it. (Since then a timeout no longer
+kills the worker, but a worker can still die after a turn was given up on.)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import pytest
 
 from scenario_engine.engines.local import recognizer as recognizer_module
+from scenario_engine.engines.local.domain_lm import DomainPhrases
 from scenario_engine.engines.local.recognizer import (
     LocalRecognizer,
     RecognitionError,
@@ -26,7 +28,9 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 async def test_a_timed_out_turn_fails_without_an_unretrieved_future(
     check_in_16k: bytes, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = RecognizerSettings(phrases=("hotel",), workers=1, decoders_per_worker=1)
+    settings = RecognizerSettings(
+        phrases=DomainPhrases(places=("hotel",)), workers=1, decoders_per_worker=1
+    )
     recognizer = await asyncio.to_thread(LocalRecognizer.build, settings)
     try:
         utterance = await recognizer.begin()
@@ -37,7 +41,8 @@ async def test_a_timed_out_turn_fails_without_an_unretrieved_future(
         monkeypatch.undo()
         worker = recognizer._slots[0]
         assert worker is not None
-        await asyncio.wait_for(worker.process.wait(), 5)  # killed: its futures get the exit
+        worker.process.kill()  # it dies before the late transcript: the future gets the exit
+        await asyncio.wait_for(worker.process.wait(), 5)
         for _ in range(20):
             await asyncio.sleep(0.01)
         with caplog.at_level(logging.ERROR, logger="asyncio"):

@@ -159,9 +159,6 @@ class Utterance:
             # it too. The late result is dropped when it comes (no one waits for it).
             raise RecognitionError("speech recognition timed out") from None
         finally:
-            # Once we stop waiting (timeout, the session cancelled), the worker's exit may
-            # still land on the future: mark it seen so asyncio does not log it as an error.
-            self._result.add_done_callback(_ignore_result)
             self._release()
 
     def abandon(self) -> None:
