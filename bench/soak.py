@@ -8,10 +8,13 @@ real-time pace then typed turns), waits for ``scenario.completed`` and the close
 over. Like people, learners listen to each reply (its audio's length) and then pause
 (``--think-s`` on average) before the next turn.
 
-It reports, per minute: dialogs finished, turn latency p50/p95 (client side: the turn sent,
-or the end of the speech, to the first reply audio), the server's RSS and its recognition
-workers' RSS; then errors by code, memory growth and the drift of latency between the first
-and the last minute. No thresholds: the figures go into docs/benchmarks.md ("Soak").
+It reports, per minute: dialogs finished, turn latency p50/p95 as the client sees it (the
+turn sent, or the end of the speech, to the first reply audio) and as the server measures it
+(``scenario_turn_latency_seconds``, end of turn to first audio queued; bucket upper bounds),
+the server's RSS and its recognition workers' RSS; then errors by code, memory growth, CPU
+per turn, the drift of latency between the first and the last minute, and the machine's load
+average (on a shared host other work skews latency). No thresholds: the figures go into
+docs/benchmarks.md ("Soak").
 """
 
 from __future__ import annotations
@@ -72,6 +75,8 @@ class Results:
     cpu: tuple[float, float] = (0.0, 0.0)
     """CPU seconds of the server process (since the load began; start-up excluded) and of
     its current recognition workers."""
+    server_latency: list[tuple[float, dict[float, float]]] = field(default_factory=list)
+    """(seconds since start, cumulative buckets of the server's own turn latency histogram)."""
     load: list[float] = field(default_factory=list)
     """The machine's 1-minute load average, sampled with memory (other work skews latency)."""
 
@@ -138,8 +143,35 @@ def _children(pid: int) -> list[int]:
     return children
 
 
-async def _sample_memory(pid: int, results: Results, period_s: float) -> None:
+def _latency_buckets(port: int) -> dict[float, float]:
+    """``scenario_turn_latency_seconds`` from /metrics: upper bound (s) -> turns so far."""
+    url = f"http://127.0.0.1:{port}/metrics"
+    with urllib.request.urlopen(url, timeout=5) as response:
+        text = response.read().decode()
+    buckets = {}
+    for line in text.splitlines():
+        if line.startswith("scenario_turn_latency_seconds_bucket{"):
+            bound = line.split('le="', 1)[1].split('"', 1)[0]
+            buckets[float(bound)] = float(line.rsplit(" ", 1)[1])
+    return buckets
+
+
+def _bucket_percentile(buckets: dict[float, float], share: float) -> float:
+    """The upper bound (ms) of the bucket holding the ``share`` quantile."""
+    total = buckets.get(float("inf"), 0.0)
+    if not total:
+        return float("nan")
+    for bound in sorted(buckets):
+        if buckets[bound] >= share * total:
+            return bound * 1000
+    return float("inf")
+
+
+async def _sample_memory(pid: int, port: int, results: Results, period_s: float) -> None:
     while True:
+        with contextlib.suppress(OSError):
+            buckets = await asyncio.to_thread(_latency_buckets, port)
+            results.server_latency.append((time.monotonic() - results.started, buckets))
         children = _children(pid)
         workers = sum(_rss_mb(child) for child in children)
         server_cpu = _cpu_s(pid)
@@ -312,15 +344,20 @@ def _report(results: Results, args: Any) -> dict[str, Any]:
     memory = defaultdict(list)
     for at, server, workers in results.memory:
         memory[int(at // minute_s)].append((server, workers))
+    latest: dict[int, dict[float, float]] = {}
+    for at, buckets in results.server_latency:
+        latest[int(at // minute_s)] = buckets
     rows = []
     unit = "10 s" if args.smoke else "minute"
     print(
         f"\n{unit:>6} dialogs  text p50/p95 ms  (n)    voice p50/p95 ms (n)"
-        "  server RSS MB  workers RSS MB"
+        "  server-side p50/p95 ms  server RSS MB  workers RSS MB"
     )
     for minute in sorted(by_minute):
         text, voice = by_minute[minute]["text"], by_minute[minute]["voice"]
         server, workers = memory[minute][-1] if memory[minute] else (float("nan"),) * 2
+        before = latest.get(minute - 1, {})
+        inside = {b: n - before.get(b, 0.0) for b, n in latest.get(minute, {}).items()}
         row = {
             "minute": minute + 1,
             "dialogs": dialogs[minute],
@@ -328,6 +365,8 @@ def _report(results: Results, args: Any) -> dict[str, Any]:
             "text_turns": len(text),
             "voice_p50_ms": _percentile(voice, 0.5), "voice_p95_ms": _percentile(voice, 0.95),
             "voice_turns": len(voice),
+            "server_p50_ms_at_most": _bucket_percentile(inside, 0.5),
+            "server_p95_ms_at_most": _bucket_percentile(inside, 0.95),
             "server_rss_mb": server, "workers_rss_mb": workers,
         }  # fmt: skip
         rows.append(row)
@@ -335,7 +374,8 @@ def _report(results: Results, args: Any) -> dict[str, Any]:
             f"{minute + 1:>6} {row['dialogs']:>7}"
             f"  {row['text_p50_ms']:>6.0f} /{row['text_p95_ms']:>6.0f} ({len(text):>5})"
             f"  {row['voice_p50_ms']:>6.0f} /{row['voice_p95_ms']:>6.0f} ({len(voice):>4})"
-            f"  {server:>12.1f}  {workers:>14.1f}"
+            f"  {row['server_p50_ms_at_most']:>9.0f} /{row['server_p95_ms_at_most']:>6.0f}"
+            f"       {server:>12.1f}  {workers:>14.1f}"
         )
     warm = [server for at, server, _ in results.memory if at >= minute_s]
     first_rss = warm[0] if warm else float("nan")
@@ -401,7 +441,7 @@ async def _soak(args: Any, speech: bytes) -> dict[str, Any]:
     url = f"ws://127.0.0.1:{port}/ws"
     results = Results(started=time.monotonic())
     sampler = asyncio.create_task(
-        _sample_memory(server.pid, results, 5.0 if not args.smoke else 1.0)
+        _sample_memory(server.pid, port, results, 5.0 if not args.smoke else 1.0)
     )
     deadline = results.started + args.minutes * 60
     rng = random.Random(args.seed)

@@ -26,8 +26,8 @@ def uvicorn_settings(config: AppConfig) -> dict[str, Any]:
         "log_config": None,  # logging is ours (observability.logs)
         "ws": "scenario_engine.transport.ws_protocol:ReadAheadWebSocketProtocol",
         "ws_max_size": config.max_frame_bytes * FRAME_SIZE_HEADROOM,
-        # Most of what goes out is base64 PCM, which deflate barely shrinks at a high CPU
-        # cost per frame (and browsers offer compression by default): never negotiate it.
+        # Most of what goes out is base64 PCM: deflate halves it but costs ~0.26 ms of CPU
+        # per 100 ms frame and ~256 kB per connection (browsers offer it by default).
         "ws_per_message_deflate": False,
         "ws_ping_interval": 20.0,
         "ws_ping_timeout": 20.0,
