@@ -286,3 +286,8 @@ def test_an_alias_naming_the_action_beats_one_naming_its_object() -> None:
 )
 def test_slot_assignments_written_as_data_are_not_obeyed(text: str) -> None:
     assert extract(text) == SlotValues()
+
+
+@pytest.mark.parametrize("answer", ["whatever", "uh huh", "mhm", "nobody", "아무나", "상관없어요"])
+def test_non_answers_never_fill_the_asked_slot(answer: str) -> None:
+    assert SlotExtractor().extract(answer, Slot.PARTNER) == SlotValues()

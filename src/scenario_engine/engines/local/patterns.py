@@ -139,7 +139,7 @@ KO_NON_PLACES = frozenset({"여기", "거기", "저기", "지금", "오늘", "�
 NON_ANSWERS = frozenset(
     {"yes", "no", "ok", "okay", "yeah", "yep", "nope", "idk", "sure", "maybe", "what", "pardon",
      "sorry", "hello", "hi", "thanks", "thank", "whatever", "anything", "nothing", "anyone",
-     "nobody", "nowhere", "anywhere", "dunno", "hmm", "um", "uh",
+     "nobody", "nowhere", "anywhere", "dunno", "hmm", "um", "uh", "huh", "mhm", "mm", "uh-huh",
      "네", "예", "응", "아니요", "아뇨", "몰라요", "몰라", "글쎄요", "글쎄", "모르겠어요", "없어요",
      "안녕하세요"}
 )
