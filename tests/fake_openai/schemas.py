@@ -24,14 +24,16 @@ SCHEMA_PATH = (
 """The official schemas, in the project's ``shared/`` folder beside the repository (as in CI);
 read from there rather than copied, so there is one source of truth (``shared/spec/SOURCE.md``)."""
 
+if not SCHEMA_PATH.is_file():
+    # Fail at collection with the reason, not later as puzzling HTTP 500s from the peer.
+    raise FileNotFoundError(
+        f"the official OpenAI schemas are expected at {SCHEMA_PATH}: "
+        "check out the repository with the project's shared/ folder beside it"
+    )
+
 
 @cache
 def _schema_file() -> dict[str, Any]:
-    if not SCHEMA_PATH.is_file():
-        raise FileNotFoundError(
-            f"the official OpenAI schemas are expected at {SCHEMA_PATH}: "
-            "check out the repository with the project's shared/ folder beside it"
-        )
     with SCHEMA_PATH.open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
     return data
