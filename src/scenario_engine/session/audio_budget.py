@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from scenario_engine.engines.base import PCM16_SAMPLE_WIDTH
 from scenario_engine.protocol import ErrorCode, ProtocolError
-from scenario_engine.transport.rate_limit import TokenBucket
+from scenario_engine.session.rate_limit import TokenBucket
 
 
 class AudioBudget:

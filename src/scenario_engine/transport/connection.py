@@ -36,10 +36,10 @@ from scenario_engine.session.outbox import (
     Outbox,
     SlowClientError,
 )
+from scenario_engine.session.rate_limit import TokenBucket
 from scenario_engine.session.session import ScenarioSession
 from scenario_engine.transport.access import access_problem
 from scenario_engine.transport.lifecycle import CLOSE_GOING_AWAY, Lifecycle
-from scenario_engine.transport.rate_limit import TokenBucket
 
 logger = logging.getLogger(__name__)
 
