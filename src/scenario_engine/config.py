@@ -81,6 +81,25 @@ class AppConfig(BaseSettings):
         10.0, ge=0, description="On SIGTERM, how long running replies may finish."
     )
 
+    # --- session store (resume) ----------------------------------------------------------------
+    state_url: SecretStr | None = Field(
+        None,
+        description="redis://host:port/db shared by every instance; unset: this process only.",
+    )
+    state_ttl_s: float = Field(
+        600.0, gt=0, description="How long a dialog can be resumed after its last activity."
+    )
+    state_lease_s: float = Field(
+        3.0,
+        ge=0.3,
+        le=60,
+        description="Lease of a session's connection, renewed at a third; a dead instance's "
+        "sessions resume after it.",
+    )
+    state_timeout_s: float = Field(
+        1.0, gt=0, le=30, description="Deadline of one session-store call."
+    )
+
     # --- local engine ---------------------------------------------------------------------------
     local_asr_workers: int = Field(
         2, ge=1, le=32, description="Speech recognition processes (one per core is right)."

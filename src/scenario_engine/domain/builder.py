@@ -42,11 +42,23 @@ class Reply:
 
 
 class ScenarioBuilder:
-    def __init__(self, llm: ScenarioLLM, max_attempts: int, state: ScenarioState | None = None):
+    def __init__(
+        self,
+        llm: ScenarioLLM,
+        max_attempts: int,
+        state: ScenarioState | None = None,
+        unextracted: list[str] | None = None,
+    ):
         self._llm = llm
         self.max_attempts = max_attempts
         self.state = state or ScenarioState()
-        self._unextracted: list[str] = []
+        self._unextracted: list[str] = list(unextracted or [])
+
+    @property
+    def unextracted(self) -> list[str]:
+        """Turns whose extraction failed, to extract again with the next (a resumed dialog's
+        builder starts from them)."""
+        return list(self._unextracted)
 
     # --- the seed's operations ---------------------------------------------------------------
     async def ingest_user_text(self, text: str) -> SlotValues:

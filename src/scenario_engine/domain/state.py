@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from scenario_engine.domain.slots import Slot, SlotValues
 
@@ -48,3 +49,36 @@ class ScenarioState:
             "conversation_partner": self.slots.partner,
             "conversation_goal": self.slots.goal,
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data, for a session store; ``from_dict`` gives the state back."""
+        return {
+            "slots": {slot.value: self.slots.get(slot) for slot in Slot},
+            "attempts": self.attempts,
+            "asked_fields": [slot.value for slot in self.asked_fields],
+            "awaiting": self.awaiting.value if self.awaiting else None,
+            "turns": list(self.turns),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScenarioState:
+        """The state ``to_dict`` wrote; raises KeyError/ValueError/TypeError on other data."""
+        slots = data["slots"]
+        awaiting = data["awaiting"]
+        return cls(
+            slots=SlotValues(**{slot.value: _text_or_none(slots[slot.value]) for slot in Slot}),
+            attempts=int(data["attempts"]),
+            asked_fields=[Slot(name) for name in data["asked_fields"]],
+            awaiting=Slot(awaiting) if awaiting is not None else None,
+            turns=[_text(turn) for turn in data["turns"]],
+        )
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else _text(value)

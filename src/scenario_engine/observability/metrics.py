@@ -37,6 +37,16 @@ class Metrics:
         self.upstream_reconnects = Counter(
             "scenario_upstream_reconnects", "Reconnections of the speech upstream.", registry=r
         )
+        self.resumes = Counter(
+            "scenario_resumes", "session.resume requests, by outcome or error code.",
+            ["outcome"], registry=r,
+        )  # fmt: skip
+        self.store_saves = Histogram(
+            "scenario_store_save_seconds",
+            "One save of a dialog to the session store (two per turn).",
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
+            registry=r,
+        )
         self.turn_latency = Histogram(
             "scenario_turn_latency_seconds",
             "End of the learner's turn to the first audio of the reply.",

@@ -9,6 +9,7 @@ from scenario_engine.protocol.client_events import (
     InputAudioChunk,
     InputAudioClear,
     InputAudioCommit,
+    SessionResume,
     TextTurn,
 )
 from scenario_engine.protocol.errors import ErrorCode, ProtocolError
@@ -26,6 +27,8 @@ from scenario_engine.protocol.server_events import (
     ServerEvent,
     SessionReady,
     SessionReconnecting,
+    SessionResumed,
+    TranscriptLine,
     encode_audio_delta,
     encode_server_event,
 )
@@ -50,7 +53,10 @@ __all__ = [
     "ServerEvent",
     "SessionReady",
     "SessionReconnecting",
+    "SessionResume",
+    "SessionResumed",
     "TextTurn",
+    "TranscriptLine",
     "encode_audio_delta",
     "encode_server_event",
     "parse_client_frame",

@@ -26,11 +26,16 @@ class EngineDescription(BaseModel):
 
 
 class SessionReady(_ServerEvent):
-    """The speech engine session is up; the client may send."""
+    """The speech engine session is up; the client may send.
+
+    ``resume_token`` lets this client take the dialog up again on a new connection (to any
+    instance) after losing this one: keep it private, like a password, for the session.
+    """
 
     type: Literal["session.ready"] = "session.ready"
     session_id: str
     engine: EngineDescription
+    resume_token: str
 
 
 class SessionReconnecting(_ServerEvent):
@@ -90,6 +95,25 @@ class ScenarioJson(BaseModel):
     conversation_goal: str | None
 
 
+class TranscriptLine(BaseModel):
+    """One turn of the dialog as said: ``learner`` (typed or transcribed) or ``service``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: Literal["learner", "service"]
+    text: str
+
+
+class SessionResumed(_ServerEvent):
+    """The dialog of ``session.resume`` goes on on this connection; what to redraw."""
+
+    type: Literal["session.resumed"] = "session.resumed"
+    session_id: str
+    phase: str = Field(description="Where the dialog is: collecting, or completed.")
+    slots: ScenarioJson
+    transcript: list[TranscriptLine]
+
+
 class ScenarioCompleted(_ServerEvent):
     """The scenario is final; the service then closes the socket with code 1000."""
 
@@ -108,6 +132,7 @@ class ErrorEvent(_ServerEvent):
 
 AnyServerEvent = (
     SessionReady
+    | SessionResumed
     | SessionReconnecting
     | InputAudioSpeechStarted
     | InputAudioSpeechStopped

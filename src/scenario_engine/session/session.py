@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from scenario_engine.config import AppConfig
 from scenario_engine.domain.builder import Reply, ScenarioBuilder
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
+from scenario_engine.domain.state import ScenarioState
 from scenario_engine.engines.base import (
     AudioChunk,
     Engine,
@@ -38,15 +39,18 @@ from scenario_engine.protocol import (
     ProtocolError,
     ScenarioCompleted,
     ScenarioJson,
-    SessionReady,
     SessionReconnecting,
+    SessionResume,
     TextTurn,
     encode_server_event,
 )
-from scenario_engine.protocol.client_events import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE
-from scenario_engine.protocol.server_events import AnyServerEvent, EngineDescription
+from scenario_engine.protocol.server_events import AnyServerEvent
 from scenario_engine.session.audio_budget import AudioBudget
+from scenario_engine.session.keeper import DialogKeeper
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
+from scenario_engine.session.persistence import SessionPersistence
+from scenario_engine.session.ready import ready_event
+from scenario_engine.session.record import PendingTurn
 from scenario_engine.session.speaker import ReplySpeaker
 
 logger = logging.getLogger(__name__)
@@ -78,6 +82,7 @@ class ScenarioSession:
         config: AppConfig,
         outbox: Outbox,
         metrics: Metrics,
+        persistence: SessionPersistence,
         start_timeout_s: float = 15.0,
     ) -> None:
         self.session_id = session_id
@@ -86,6 +91,7 @@ class ScenarioSession:
         self._metrics = metrics
         self._start_timeout_s = start_timeout_s
         self.builder = ScenarioBuilder(engine.llm, config.max_attempts)
+        self._keeper = DialogKeeper(session_id, persistence, metrics, self._tell, self.reject_flood)
         self._audio_budget = AudioBudget(config.max_audio_ahead_s, config.max_turn_audio_s)
         self._flood_reported_at: dict[ErrorCode, float] = {}
         self._replying = asyncio.Lock()
@@ -118,23 +124,7 @@ class ScenarioSession:
                 f"the speech engine failed to start ({type(exc).__name__})",
             )
             return False
-        info = self._engine.info
-        await self._emit(
-            SessionReady(
-                session_id=self.session_id,
-                engine=EngineDescription(
-                    name=info.name,
-                    speech_input=info.speech_input,
-                    llm=info.llm,
-                    speech_output=info.speech_output,
-                    turn_detection="server_vad"
-                    if info.turn_detection == "server_vad"
-                    else "manual",
-                    input_sample_rates=(MIN_SAMPLE_RATE, MAX_SAMPLE_RATE),
-                    output_sample_rate=self._engine.speech_output.sample_rate,
-                ),
-            )
-        )
+        await self._emit(ready_event(self.session_id, self._engine, self._keeper.resume_token))
         return True
 
     async def run(self) -> None:
@@ -189,7 +179,7 @@ class ScenarioSession:
                 AudioChunk(pcm=event.pcm, base64=event.audio, sample_rate=event.sample_rate)
             )
         elif isinstance(event, TextTurn):
-            self._turns.put_nowait(_Turn(event.text, "text", time.monotonic()))
+            await self._accept(_Turn(event.text, "text", time.monotonic()))
         elif isinstance(event, InputAudioCommit):
             self._speech_ended_at = time.monotonic()
             self._audio_budget.end_turn()
@@ -197,9 +187,14 @@ class ScenarioSession:
         elif isinstance(event, InputAudioClear):
             self._audio_budget.end_turn()
             await self._speech_input.clear()
+        elif isinstance(event, SessionResume):
+            await self._resume(event.token)
 
     async def reject(self, error: ProtocolError) -> None:
         self.events_in += 1
+        await self._tell(error)
+
+    async def _tell(self, error: ProtocolError) -> None:
         await self._emit(ErrorEvent(code=error.code, message=error.message))
 
     async def reject_flood(self, error: ProtocolError) -> None:
@@ -210,7 +205,7 @@ class ScenarioSession:
         now = time.monotonic()
         if now - self._flood_reported_at.get(error.code, -1e9) >= 1.0:
             self._flood_reported_at[error.code] = now
-            await self._emit(ErrorEvent(code=error.code, message=error.message))
+            await self._tell(error)
 
     # --- the pipeline ---------------------------------------------------------------------------
     async def _pump_speech_input(self) -> None:
@@ -247,7 +242,30 @@ class ScenarioSession:
             )
             return
         await self._emit(InputAudioTranscript(transcript=text))
-        self._turns.put_nowait(_Turn(text, "voice", ended_at))
+        await self._accept(_Turn(text, "voice", ended_at))
+
+    # --- what is kept for a resume ----------------------------------------------------------
+    async def _accept(self, turn: _Turn) -> None:
+        """Queue a learner turn once it is stored: a resumed session would answer it."""
+        await self._keeper.accepted(PendingTurn(turn.kind, turn.text))
+        self._turns.put_nowait(turn)
+
+    async def _resume(self, token: str) -> None:
+        """Go on with the dialog of ``token``: redraw, finish or answer what was pending."""
+        record = await self._keeper.resume(token, first_frame=self.events_in == 1)
+        if record is None:
+            return
+        self.session_id = record.session_id
+        state = ScenarioState.from_dict(record.state)
+        self.builder = ScenarioBuilder(
+            self._engine.llm, self.builder.max_attempts, state, record.unextracted
+        )
+        await self._emit(record.resumed_event())
+        if record.scenario is not None:  # completed, but the client may not have heard it
+            await self._complete(record.scenario, by_fallback=False)
+            return
+        for turn in record.pending:
+            self._turns.put_nowait(_Turn(turn.text, turn.kind, time.monotonic()))
 
     async def _answer_turns(self) -> None:
         while True:
@@ -261,7 +279,7 @@ class ScenarioSession:
                     return
                 reply = await self._answer(turn)
             if reply.scenario is not None:
-                await self._complete(reply)
+                await self._complete(reply.scenario, reply.by_fallback)
                 return
 
     async def _answer(self, turn: _Turn) -> Reply:
@@ -269,6 +287,7 @@ class ScenarioSession:
         thinking = time.monotonic()
         reply = await self.builder.respond(turn.text)
         self._metrics.llm.observe(time.monotonic() - thinking)
+        await self._keeper.answered(self.builder, reply.text, reply.scenario)
         self._metrics.turns.labels(turn.kind).inc()
         if reply.fault is not None:
             await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
@@ -279,12 +298,12 @@ class ScenarioSession:
             self._metrics.turn_latency.observe(first_audio_at - turn.ended_at)
         return reply
 
-    async def _complete(self, reply: Reply) -> None:
+    async def _complete(self, scenario: dict[str, str | None], by_fallback: bool) -> None:
         self.completed = True
-        self.outcome = "fallback" if reply.by_fallback else "completed"
-        if reply.by_fallback:
+        self.outcome = "fallback" if by_fallback else "completed"
+        if by_fallback:
             self._metrics.fallbacks.inc()
-        await self._emit(ScenarioCompleted(scenario=ScenarioJson.model_validate(reply.scenario)))
+        await self._emit(ScenarioCompleted(scenario=ScenarioJson.model_validate(scenario)))
         self._outbox.close(CLOSE_NORMAL, "scenario completed")
 
     async def _fail(self, code: ErrorCode, message: str) -> None:

@@ -8,6 +8,7 @@ Prometheus' text format. Every other path is the browser client (``transport/sta
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -25,6 +26,7 @@ from scenario_engine.config import AppConfig
 from scenario_engine.engines.base import Engine
 from scenario_engine.engines.factory import build_engine
 from scenario_engine.observability.metrics import CONTENT_TYPE_LATEST, Metrics
+from scenario_engine.store import StoreError, open_store
 from scenario_engine.transport.connection import serve_connection
 from scenario_engine.transport.lifecycle import Lifecycle
 
@@ -35,6 +37,7 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
     """Build the app; the engine (and its models) is built at start-up unless one is given."""
     metrics = Metrics()
     lifecycle = Lifecycle(config.max_sessions)
+    store = open_store(config)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -51,6 +54,8 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
         finally:
             gc.unfreeze()
             await app.state.engine.aclose()
+            with contextlib.suppress(StoreError):
+                await store.aclose()
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "version": __version__})
@@ -66,7 +71,9 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
         return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     async def ws(websocket: WebSocket) -> None:
-        await serve_connection(websocket, websocket.app.state.engine, config, metrics, lifecycle)
+        await serve_connection(
+            websocket, websocket.app.state.engine, config, metrics, lifecycle, store
+        )
 
     # The browser client ships inside the package (transport/static/), served as-is: no build.
     page = StaticFiles(packages=[("scenario_engine.transport", "static")], html=True)
