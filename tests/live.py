@@ -96,7 +96,9 @@ async def live_client(url: str, **connect_options: Any) -> AsyncIterator[LiveCli
 
 
 @asynccontextmanager
-async def resuming_client(url: str, token: str, **connect_options: Any) -> AsyncIterator[LiveClient]:
+async def resuming_client(
+    url: str, token: str, **connect_options: Any
+) -> AsyncIterator[LiveClient]:
     """A client that reconnects with ``session.resume`` as its first frame, sent at once."""
     async with connect(url, max_size=None, open_timeout=EVENT_TIMEOUT_S, **connect_options) as ws:
         client = LiveClient(ws)

@@ -42,21 +42,24 @@ async def test_a_shutdown_closes_1012_and_the_client_resumes_elsewhere_at_once(
     redis_url: str,
 ) -> None:
     config = AppConfig(engine="local", state_url=redis_url)
-    async with running_server(config) as url_b:
-        async with serving(config) as (url_a, server_a), live_client(url_a) as first:
-            token = first.received[0]["resume_token"]
-            await first.say("um i am in the hotel")
-            await first.reply()
-            server_a.should_exit = True
-            assert (await first.until("error"))[-1]["code"] == "server_shutting_down"
-            assert await _close_code(first) == 1012
-            loop = asyncio.get_running_loop()
-            started = loop.time()
-            async with resuming_client(url_b, token) as second:
-                await second.until("session.resumed")
-                assert loop.time() - started < 1.0  # the lease was given up, not waited out
-                await second.say("the receptionist to check in")
-                assert (await second.until("scenario.completed"))[-1]["json"] == HOTEL
+    async with (
+        running_server(config) as url_b,
+        serving(config) as (url_a, server_a),
+        live_client(url_a) as first,
+    ):
+        token = first.received[0]["resume_token"]
+        await first.say("um i am in the hotel")
+        await first.reply()
+        server_a.should_exit = True
+        assert (await first.until("error"))[-1]["code"] == "server_shutting_down"
+        assert await _close_code(first) == 1012
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        async with resuming_client(url_b, token) as second:
+            await second.until("session.resumed")
+            assert loop.time() - started < 1.0  # the lease was given up, not waited out
+            await second.say("the receptionist to check in")
+            assert (await second.until("scenario.completed"))[-1]["json"] == HOTEL
 
 
 async def test_a_store_that_goes_away_costs_resumability_not_the_dialog() -> None:

@@ -15,13 +15,15 @@ export class ServiceConnection {
   /**
    * @param {string} url
    * @param {{onEvent: (event: object) => void, onClose: (code: number, opened: boolean) => void}} handlers
+   * @param {string|null} resumeToken sent as session.resume, the first frame, when given
    */
-  constructor(url, { onEvent, onClose }) {
+  constructor(url, { onEvent, onClose }, resumeToken = null) {
     this.opened = false;
     this.ready = false;
     this.socket = new WebSocket(url);
     this.socket.addEventListener("open", () => {
       this.opened = true;
+      if (resumeToken) this.socket.send(JSON.stringify({ type: "session.resume", token: resumeToken }));
     });
     this.socket.addEventListener("message", (message) => {
       let event;

@@ -5,13 +5,16 @@ import { ServiceConnection, base64ToInt16, serviceUrl } from "./connection.js";
 import { applyTranslations, currentLanguage, setLanguage } from "./i18n.js";
 import { Microphone, MicrophoneError, level } from "./microphone.js";
 import { Player } from "./player.js";
+import * as resume from "./resume.js";
 import * as view from "./view.js";
 
 /** Errors after which the service closes the session (docs/protocol.md, "session" column). */
 const FATAL_CODES = new Set([
   "engine_unavailable", "internal_error", "idle_timeout", "session_timeout", "server_busy",
-  "server_shutting_down", "unauthorized", "origin_not_allowed",
+  "unauthorized", "origin_not_allowed", "session_taken_over",
 ]);
+/** Answers to session.resume after which this connection's new session goes on instead. */
+const RESUME_REFUSALS = new Set(["session_not_found", "session_in_use", "store_unavailable"]);
 const RETRY_CODES = new Set(["no_speech_recognized", "transcription_failed", "input_audio_commit_empty"]);
 
 const microphone = new Microphone();
@@ -39,29 +42,49 @@ function afterSpeaking() {
   setState(restingState());
 }
 
-function start() {
+/** A new dialog, or (with `token`) the stored one taken up again on a new connection. */
+function start(token = null) {
   connection?.close();
   player.stop();
   closeMicrophone();
+  if (!token) resume.forgetToken();
+  const keepPage = Boolean(token && dialog); // shown until session.resumed redraws it
   dialog = newDialog();
-  view.reset();
+  dialog.resuming = Boolean(token);
+  if (keepPage) view.hideAlert();
+  else view.reset();
   view.enableTyping(false);
   view.showMic({ enabled: false, active: false, pushToTalk: false });
   setState("connecting");
   const current = new ServiceConnection(serviceUrl(), {
     onEvent: (event) => current === connection && handleEvent(event),
     onClose: (code, opened) => current === connection && handleClose(code, opened),
-  });
+  }, token);
   connection = current;
+}
+
+/** session.resumed: redraw the transcript (and what is known) from the service's record. */
+function redraw(event) {
+  dialog.resuming = false;
+  resume.resumed();
+  view.reset();
+  for (const line of event.transcript) view.addTurn(line.role === "learner" ? "you" : "service", line.text);
+  view.addNotice("resumed");
+  if (event.transcript.at(-1)?.role === "learner") setState("thinking"); // its answer is coming
 }
 
 function handleEvent(event) {
   switch (event.type) {
     case "session.ready":
+      dialog.freshToken = event.resume_token;
+      resume.rememberToken(event.resume_token, dialog.resuming);
       dialog.pushToTalk = event.engine?.turn_detection === "manual";
       view.enableTyping(true);
       showMicrophone();
       setState(restingState());
+      break;
+    case "session.resumed":
+      redraw(event);
       break;
     case "session.reconnecting":
       view.addNotice("reconnecting", { n: event.attempt });
@@ -89,11 +112,18 @@ function handleEvent(event) {
       break;
     case "scenario.completed":
       dialog.completed = true;
+      resume.forgetToken();
       finish(); // the service closes the session now: nothing more can be sent
       view.showScenario(event.json);
       if (!player.busy && dialog.state !== "speaking") afterSpeaking();
       break;
     case "error":
+      if (dialog.resuming && RESUME_REFUSALS.has(event.code)) {
+        dialog.resuming = false; // this connection's own new session carries on
+        resume.forgetToken();
+        resume.rememberToken(dialog.freshToken, false);
+        view.reset();
+      }
       view.addErrorNotice(event.code, event.message);
       if (FATAL_CODES.has(event.code)) fail(`error.${event.code}`);
       else if (RETRY_CODES.has(event.code)) setState(restingState());
@@ -105,6 +135,12 @@ function handleEvent(event) {
 
 function handleClose(code, opened) {
   if (dialog.completed || dialog.failed) return;
+  const delay = resume.retryDelay(opened ? code : 1006);
+  if (delay !== null) {
+    view.addNotice("resuming");
+    setTimeout(() => start(resume.savedToken()), delay);
+    return;
+  }
   fail(opened ? "fail.closed" : "fail.connect");
 }
 
@@ -233,11 +269,11 @@ function wire() {
     setLanguage(currentLanguage() === "ko" ? "en" : "ko");
     view.showLanguageToggle();
   });
-  document.getElementById("restart").addEventListener("click", start);
-  document.getElementById("reconnect").addEventListener("click", start);
+  document.getElementById("restart").addEventListener("click", () => start());
+  document.getElementById("reconnect").addEventListener("click", () => start(resume.savedToken()));
 }
 
 applyTranslations(document);
 view.showLanguageToggle();
 wire();
-start();
+start(resume.savedToken()); // a reload of the tab takes its dialog up again
