@@ -54,7 +54,9 @@ class ChatScript:
 
     @staticmethod
     def content_of(reply: str | dict[str, Any]) -> str:
-        return reply if isinstance(reply, str) else json.dumps(reply)
+        """The message content: text as is, an object as compact JSON (as the real API
+        writes structured output, which the latency model counts in tokens)."""
+        return reply if isinstance(reply, str) else json.dumps(reply, separators=(",", ":"))
 
 
 @dataclass

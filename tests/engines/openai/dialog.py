@@ -20,6 +20,23 @@ PHRASES = [PLACE, PARTNER, GOAL]
 
 HOTEL = {"place": "hotel", "conversation_partner": "receptionist", "conversation_goal": "check in"}
 FINAL_TEXT = "Great, let's begin. Welcome to our hotel, how can I help you?"
+QUESTIONS = {
+    "partner": "Who are you talking to at the hotel?",
+    "goal": "What do you want to do there?",
+    "place": "Where are you?",
+}
+
+
+def one_call_answer(turn: int) -> dict[str, Any]:
+    """What a model answers after ``turn`` in one structured call: the slots of that turn,
+    then the next question (or the final text once every slot is known)."""
+    slots: dict[str, str | None] = {"place": None, "partner": None, "goal": None}
+    slots.update(PHRASES[turn][1])
+    known = {name for _, found in PHRASES[: turn + 1] for name in found}
+    missing = [name for name in ("place", "partner", "goal") if name not in known]
+    if not missing:
+        return {**slots, "asks_about": None, "reply": FINAL_TEXT}
+    return {**slots, "asks_about": missing[0], "reply": QUESTIONS[missing[0]]}
 
 
 def phrase_tone(index: int) -> bytes:
@@ -43,11 +60,7 @@ def respond(request: dict[str, Any]) -> str | dict[str, Any]:
         return slots
     if "confirm" in user.lower():
         return FINAL_TEXT
-    for slot, question in (
-        ("partner", "Who are you talking to at the hotel?"),
-        ("goal", "What do you want to do there?"),
-        ("place", "Where are you?"),
-    ):
+    for slot, question in QUESTIONS.items():
         if f"about the {slot}" in user:
             return question
     return "Could you tell me more?"
