@@ -33,8 +33,8 @@ from procs import ROOT, Proc, _spawn, _wait_line, free_port, running, start_serv
 from scenario_engine.domain.sentences import SentenceSplitter
 
 sys.path.insert(0, str(ROOT))  # the fake peer and the dialog live in the tests package
-from tests.engines.openai.dialog import PHRASES, one_call_answer, phrase_tone  # noqa: E402
-from tests.fake_openai.latency import LatencyModel, tokens  # noqa: E402
+from tests.engines.openai.dialog import PHRASES, one_call_answer, phrase_tone
+from tests.fake_openai.latency import LatencyModel, tokens
 
 RATE = 24_000
 CHUNK_MS = 20
