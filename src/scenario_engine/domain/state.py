@@ -51,7 +51,7 @@ class ScenarioState:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able data, for a session store; ``from_dict`` gives the state back."""
+        """Plain JSON-ready data (the session store keeps it); ``from_dict`` reads it back."""
         return {
             "slots": {slot.value: self.slots.get(slot) for slot in Slot},
             "attempts": self.attempts,
@@ -62,23 +62,13 @@ class ScenarioState:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ScenarioState:
-        """The state ``to_dict`` wrote; raises KeyError/ValueError/TypeError on other data."""
-        slots = data["slots"]
-        awaiting = data["awaiting"]
+        """The inverse of ``to_dict``; keys added later have defaults, so old data still loads."""
+        slots = data.get("slots") or {}
+        awaiting = data.get("awaiting")
         return cls(
-            slots=SlotValues(**{slot.value: _text_or_none(slots[slot.value]) for slot in Slot}),
-            attempts=int(data["attempts"]),
-            asked_fields=[Slot(name) for name in data["asked_fields"]],
-            awaiting=Slot(awaiting) if awaiting is not None else None,
-            turns=[_text(turn) for turn in data["turns"]],
+            slots=SlotValues(**{slot.value: slots.get(slot.value) for slot in Slot}),
+            attempts=int(data.get("attempts", 0)),
+            asked_fields=[Slot(value) for value in data.get("asked_fields", [])],
+            awaiting=Slot(awaiting) if awaiting else None,
+            turns=[str(turn) for turn in data.get("turns", [])],
         )
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
-
-
-def _text_or_none(value: object) -> str | None:
-    return None if value is None else _text(value)
