@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import pytest
-from websockets.exceptions import ConnectionClosed
 
 from scenario_engine.config import AppConfig
-from scenario_engine.domain.slots import SlotValues
+from scenario_engine.domain.llm import TurnAnswer
+from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.domain.state import ScenarioState
 from tests.live import LiveClient, live_client, resuming_client, running_server
 from tests.stub_engine import PhrasedLLM, StubEngine
@@ -27,15 +27,6 @@ async def _drop(client: LiveClient) -> None:
     """Lose the socket without a goodbye: the TCP connection just ends."""
     client.ws.transport.abort()  # type: ignore[attr-defined]
     await asyncio.sleep(0.05)
-
-
-async def _close_code(client: LiveClient) -> int:
-    try:
-        while True:
-            await client.next()
-    except ConnectionClosed as closed:
-        assert closed.rcvd is not None
-        return closed.rcvd.code
 
 
 @pytest.fixture
@@ -58,8 +49,8 @@ async def test_a_dropped_dialog_resumes_where_it_stopped(url: str) -> None:
         assert event["slots"] == {"place": "hotel", "conversation_partner": None,
                                   "conversation_goal": None}  # fmt: skip
         assert event["transcript"] == [
-            {"role": "learner", "text": "um i am in the hotel"},
-            {"role": "service", "text": question},
+            {"speaker": "learner", "text": "um i am in the hotel"},
+            {"speaker": "tutor", "text": question},
         ]
         await second.say("the receptionist")
         await second.reply()
@@ -106,7 +97,7 @@ async def test_a_resume_takes_over_from_a_connection_still_open(url: str) -> Non
             assert (await new.until("session.resumed"))[-1]["slots"]["place"] == "hotel"
             error = (await old.until("error"))[-1]
             assert error["code"] == "session_taken_over"
-            assert await _close_code(old) == 1008
+            assert await old.close_code() == 1008
             await new.say("the receptionist to check in")
             assert (await new.until("scenario.completed"))[-1]["json"] == HOTEL
 
@@ -120,21 +111,23 @@ async def test_a_completed_dialog_resumes_to_its_scenario(url: str) -> None:
         resumed = (await again.until("session.resumed"))[-1]
         assert resumed["phase"] == "completed"
         assert (await again.until("scenario.completed"))[-1]["json"] == HOTEL
-        assert await _close_code(again) == 1000
+        assert await again.close_code() == 1000
 
 
 class _GatedLLM(PhrasedLLM):
-    """Extraction waits for ``gate``: a turn stays accepted but unanswered while it is shut."""
+    """The model waits for ``gate``: a turn stays accepted but unanswered while it is shut."""
 
     def __init__(self, extractions: dict[str, SlotValues]) -> None:
         super().__init__(extractions)
         self.gate = asyncio.Event()
         self.waiting = asyncio.Event()
 
-    async def extract(self, utterance: str, state: ScenarioState) -> SlotValues:
+    async def turn(
+        self, utterance: str, state: ScenarioState, ask_order: Sequence[Slot]
+    ) -> TurnAnswer:
         self.waiting.set()
         await self.gate.wait()
-        return await super().extract(utterance, state)
+        return await super().turn(utterance, state, ask_order)
 
 
 async def test_a_turn_accepted_but_not_answered_is_answered_after_the_resume() -> None:
@@ -150,9 +143,9 @@ async def test_a_turn_accepted_but_not_answered_is_answered_after_the_resume() -
         llm.gate.set()
         async with resuming_client(url, token) as second:
             resumed = (await second.until("session.resumed"))[-1]
-            assert resumed["transcript"] == [{"role": "learner", "text": "I'm at the hotel"}]
+            assert resumed["transcript"] == [{"speaker": "learner", "text": "I'm at the hotel"}]
             assert "hotel" in await second.reply()  # answered now, once
-            assert llm.calls.count("extract:I'm at the hotel") == 1  # the cut call never ended
+            assert llm.calls.count("turn:I'm at the hotel") == 1  # the cut call never ended
 
 
 async def test_the_resume_token_is_never_logged(caplog: pytest.LogCaptureFixture) -> None:

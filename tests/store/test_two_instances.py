@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from websockets.exceptions import ConnectionClosed
-
 from scenario_engine.config import AppConfig
-from tests.live import LiveClient, live_client, resuming_client, running_server, serving
+from tests.live import live_client, resuming_client, running_server, serving
 from tests.services import free_port
 
 HOTEL = {"place": "hotel", "conversation_partner": "receptionist", "conversation_goal": "check in"}
-
-
-async def _close_code(client: LiveClient) -> int:
-    try:
-        while True:
-            await client.next()
-    except ConnectionClosed as closed:
-        assert closed.rcvd is not None
-        return closed.rcvd.code
 
 
 async def test_a_dialog_started_on_one_instance_resumes_on_the_other(redis_url: str) -> None:
@@ -33,7 +22,7 @@ async def test_a_dialog_started_on_one_instance_resumes_on_the_other(redis_url: 
         async with resuming_client(url_b, token) as second:
             resumed = (await second.until("session.resumed"))[-1]
             assert resumed["slots"]["place"] == "hotel"
-            assert [line["role"] for line in resumed["transcript"]] == ["learner", "service"]
+            assert [line["speaker"] for line in resumed["transcript"]] == ["learner", "tutor"]
             await second.say("the receptionist to check in")
             assert (await second.until("scenario.completed"))[-1]["json"] == HOTEL
 
@@ -52,7 +41,7 @@ async def test_a_shutdown_closes_1012_and_the_client_resumes_elsewhere_at_once(
         await first.reply()
         server_a.should_exit = True
         assert (await first.until("error"))[-1]["code"] == "server_shutting_down"
-        assert await _close_code(first) == 1012
+        assert await first.close_code() == 1012
         loop = asyncio.get_running_loop()
         started = loop.time()
         async with resuming_client(url_b, token) as second:

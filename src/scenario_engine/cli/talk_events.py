@@ -106,7 +106,7 @@ class DialogView:
     def _on_resumed(self, transcript: list[dict[str, str]]) -> None:
         """Show the reply the lost connection did not deliver; note whether one is owed."""
         last = transcript[-1] if transcript else None
-        if last is not None and last.get("role") == "service":
+        if last is not None and last.get("speaker") != "learner":
             if last.get("text") != self._last_reply:
                 self._last_reply = last.get("text")
                 self._say(f"service: {self._last_reply}")

@@ -104,9 +104,9 @@ class Resumption:
                 self.token = self._fresh_token
         elif kind == "session.resumed" and self._resuming:
             transcript = event.get("transcript", [])
-            learner = sum(1 for line in transcript if line.get("role") == "learner")
+            learner = sum(1 for line in transcript if line.get("speaker") == "learner")
             again = turns.kept(learner)
-            self.answer_pending = bool(transcript) and transcript[-1].get("role") == "learner"
+            self.answer_pending = bool(transcript) and transcript[-1].get("speaker") == "learner"
             self._settle()
             progress(f"[resumed {event.get('session_id')}: {learner} of your turns kept, "
                      f"{again} to send again]")  # fmt: skip

@@ -96,11 +96,12 @@ class ScenarioJson(BaseModel):
 
 
 class TranscriptLine(BaseModel):
-    """One turn of the dialog as said: ``learner`` (typed or transcribed) or ``service``."""
+    """One thing said: by the ``learner`` (typed or transcribed), the ``tutor`` (the service
+    setting the scenario up) or the ``partner`` (the service in character, in a role-play)."""
 
     model_config = ConfigDict(frozen=True)
 
-    role: Literal["learner", "service"]
+    speaker: Literal["learner", "tutor", "partner"]
     text: str
 
 
@@ -109,7 +110,7 @@ class SessionResumed(_ServerEvent):
 
     type: Literal["session.resumed"] = "session.resumed"
     session_id: str
-    phase: str = Field(description="Where the dialog is: collecting, or completed.")
+    phase: str = Field(description="Where the dialog is (domain/dialog_state.py, Phase).")
     slots: ScenarioJson
     transcript: list[TranscriptLine]
 

@@ -44,19 +44,17 @@ class DialogKeeper:
         return self._persistence.token
 
     async def accepted(self, turn: PendingTurn) -> None:
-        self.record.accepted(turn)
+        self.record.pending.append(turn)
         await self._save()
 
-    async def answered(
-        self, builder: ScenarioBuilder, reply: str, scenario: dict[str, str | None] | None
-    ) -> None:
-        self.record.answered(builder.state, builder.unextracted, reply, scenario)
+    async def answered(self, builder: ScenarioBuilder, reply: str, completed: bool) -> None:
+        self.record.answered(builder.state, builder.unextracted, reply, completed)
         await self._save()
 
     async def resume(self, token: str, first_frame: bool) -> DialogRecord | None:
         """The record of ``token``, now this connection's; None (the client told why) if not."""
         try:
-            if not first_frame or self.record.transcript:
+            if not first_frame or self.record.pending or self.record.dialog.transcript:
                 raise ResumeRefused(
                     ErrorCode.RESUME_NOT_FIRST,
                     "session.resume must be the first frame of a connection",

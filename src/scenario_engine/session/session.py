@@ -256,13 +256,13 @@ class ScenarioSession:
         if record is None:
             return
         self.session_id = record.session_id
-        state = ScenarioState.from_dict(record.state)
+        state = ScenarioState.from_dict(record.dialog.scenario.to_dict())
         self.builder = ScenarioBuilder(
             self._engine.llm, self.builder.max_attempts, state, record.unextracted
         )
         await self._emit(record.resumed_event())
-        if record.scenario is not None:  # completed, but the client may not have heard it
-            await self._complete(record.scenario, by_fallback=False)
+        if record.completed:  # the client may not have heard scenario.completed (counted before)
+            await self._complete(state.scenario_json(), by_fallback=False)
             return
         for turn in record.pending:
             self._turns.put_nowait(_Turn(turn.text, turn.kind, time.monotonic()))
@@ -287,7 +287,7 @@ class ScenarioSession:
         thinking = time.monotonic()
         reply = await self.builder.respond(turn.text)
         self._metrics.llm.observe(time.monotonic() - thinking)
-        await self._keeper.answered(self.builder, reply.text, reply.scenario)
+        await self._keeper.answered(self.builder, reply.text, reply.scenario is not None)
         self._metrics.turns.labels(turn.kind).inc()
         if reply.fault is not None:
             await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))

@@ -68,9 +68,9 @@ function redraw(event) {
   dialog.resuming = false;
   resume.resumed();
   view.reset();
-  for (const line of event.transcript) view.addTurn(line.role === "learner" ? "you" : "service", line.text);
+  for (const line of event.transcript) view.addTurn(line.speaker === "learner" ? "you" : "service", line.text);
   view.addNotice("resumed");
-  if (event.transcript.at(-1)?.role === "learner") setState("thinking"); // its answer is coming
+  if (event.transcript.at(-1)?.speaker === "learner") setState("thinking"); // its answer is coming
 }
 
 function handleEvent(event) {
