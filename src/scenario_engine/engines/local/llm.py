@@ -1,10 +1,13 @@
 """LocalScenarioLLM: the ScenarioLLM of the embedded engine — a rule-based extractor and templates.
 
 Deterministic and offline: extraction is the bilingual SlotExtractor, questions and final texts
-are the domain's own phrasing.
+are the domain's own phrasing. Extraction runs in a worker thread because Korean morphology
+holds the GIL for its whole call; the event loop only waits for the thread's result.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from scenario_engine.domain import phrasing
 from scenario_engine.domain.slots import Slot, SlotValues
@@ -19,7 +22,7 @@ class LocalScenarioLLM:
         self._extractor = extractor or SlotExtractor()
 
     async def extract(self, utterance: str, state: ScenarioState) -> SlotValues:
-        return self._extractor.extract(utterance, state.awaiting)
+        return await asyncio.to_thread(self._extractor.extract, utterance, state.awaiting)
 
     async def follow_up(self, slot: Slot, state: ScenarioState) -> str:
         return phrasing.follow_up_question(slot, state.slots, state.attempts)
@@ -29,8 +32,11 @@ class LocalScenarioLLM:
 
     async def fallback(self, state: ScenarioState) -> SlotValues:
         """Re-read every turn in order, each as the answer to the question that preceded it."""
+        return await asyncio.to_thread(self._reread, list(state.turns), list(state.asked_fields))
+
+    def _reread(self, turns: list[str], asked_fields: list[Slot]) -> SlotValues:
         found = SlotValues()
-        for index, turn in enumerate(state.turns):
-            asked = state.asked_fields[index - 1] if 0 < index <= len(state.asked_fields) else None
+        for index, turn in enumerate(turns):
+            asked = asked_fields[index - 1] if 0 < index <= len(asked_fields) else None
             found = found.overlaid_with(self._extractor.extract(turn, asked))
         return found
