@@ -1,9 +1,10 @@
 """Speed and accuracy of the local slot extractor.
 
 Speed: ``.venv/bin/python bench/bench_extraction.py`` (``--smoke`` for a one-second run in CI)
-prints utterances per second over the evaluation set's dev split (median of several repeats
-after a warm-up, the morphology cache cleared before each utterance), per language, and the same for the tokenizer alone as the baseline of the
-same run, so the ratio is comparable across machines.
+prints the time per utterance over the evaluation set's dev split (median of several repeats
+after a warm-up; the morphology cache is cleared before each utterance, as a learner's turn is
+new text), per language, and the same for the tokenizer alone as the baseline of the same run,
+so the ratio is comparable across machines.
 
 Accuracy: ``--accuracy dev`` prints the table of right / wrong / empty / invented by slot,
 language and category (the scorer of ``tests/engines/local/eval/scoring.py``), and with
