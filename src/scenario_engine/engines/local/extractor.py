@@ -54,7 +54,16 @@ from scenario_engine.engines.local.vocabulary import (
 
 _ANTI = "anti"
 _ANALYSED = STRONG + 1
-"""Strength of a value read from Korean morphology: its particle says the slot for certain."""
+"""Strength of a place or partner read from Korean morphology: its particle says the slot."""
+_LAST_RANK = 1 << 16
+
+
+def _analysed_rank(slot: Slot) -> tuple[int, int]:
+    """Strength and rank of a value read from Korean morphology: a place or partner is framed
+    by its particle and beats a bare vocabulary word; a goal from the lexicon ties with a
+    vocabulary alias that names the action and loses the tie, since those aliases were written
+    for their exact phrases ("짐 부치" -> check a bag)."""
+    return (STRONG, _LAST_RANK) if slot is Slot.GOAL else (_ANALYSED, 0)
 _MAX_BARE_WORDS = 5
 
 
@@ -104,12 +113,13 @@ class SlotExtractor:
                 )
         korean = any(is_hangul(token) for token in tokens)
         if korean:
-            candidates.extend(
-                _Candidate(phrase.slot, phrase.value, segments[phrase.start], True, True,
-                           _ANALYSED, phrase.start, 0)
-                for phrase in read_korean(tokens, self._lexicon)
-                if not _negated_korean(tokens, phrase.end)
-            )
+            for phrase in read_korean(tokens, self._lexicon):
+                if not _negated_korean(tokens, phrase.end):
+                    strength, rank = _analysed_rank(phrase.slot)
+                    candidates.append(
+                        _Candidate(phrase.slot, phrase.value, segments[phrase.start], True,
+                                   phrase.slot is not Slot.GOAL, strength, phrase.start, rank)
+                    )
         values = self._choose(candidates)
         if awaiting is not None and values.is_empty():
             values = values.with_value(awaiting, _bare_answer(tokens, awaiting))
