@@ -274,7 +274,7 @@ class ScenarioSession:
             await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
         elif reply.is_question:
             self._metrics.follow_ups.inc()
-        first_audio_at = await self._speaker.say(reply.text, reply.language)
+        first_audio_at = await self._speaker.say(reply.speech, reply.language)
         if first_audio_at is not None:
             self._metrics.turn_latency.observe(first_audio_at - turn.ended_at)
         return reply
