@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import time
 
-from websockets.exceptions import ConnectionClosedOK
-
 from scenario_engine.config import AppConfig
 from tests.live import LiveClient, live_client, running_server
 
@@ -19,15 +17,6 @@ async def _configure(client: LiveClient, **options: object) -> dict[str, object]
     await client.send({"type": "session.configure", **options})
     [configured] = (await client.until("session.configured"))[-1:]
     return configured
-
-
-async def _closes_with(client: LiveClient) -> int:
-    try:
-        while True:
-            await client.next()
-    except ConnectionClosedOK as closed:
-        assert closed.rcvd is not None
-        return closed.rcvd.code
 
 
 async def test_configure_echoes_the_options_in_force() -> None:
@@ -55,7 +44,7 @@ async def test_late_or_unknown_options_get_coded_errors_and_the_dialog_goes_on()
         await client.say("talking to the receptionist to check in")
         events = await client.until("scenario.completed")  # the default contract held
         assert events[-1]["json"] == HOTEL
-        assert await _closes_with(client) == 1000
+        assert await client.close_code() == 1000
 
 
 async def test_a_proposal_is_corrected_then_confirmed_in_korean() -> None:
@@ -75,7 +64,7 @@ async def test_a_proposal_is_corrected_then_confirmed_in_korean() -> None:
         await client.say("네, 좋아요")
         events = await client.until("scenario.completed")
         assert events[-1]["json"] == {**HOTEL, "conversation_goal": "check out"}
-        assert await _closes_with(client) == 1000
+        assert await client.close_code() == 1000
 
 
 async def test_fallback_gaps_are_named_not_celebrated() -> None:
@@ -133,7 +122,7 @@ async def test_a_whole_role_play_ends_with_feedback_and_close_1000() -> None:
         assert "hotel" in feedback["summary"]
         spoken = await client.reply()
         assert feedback["well_done"] in spoken
-        assert await _closes_with(client) == 1000
+        assert await client.close_code() == 1000
         assert max(latencies) < 5.0, latencies
 
 
@@ -158,7 +147,7 @@ async def test_the_learner_ends_the_role_play_and_the_turn_limit_ends_it_too() -
         await client.send({"type": "roleplay.end"})
         feedback = (await client.until("roleplay.feedback"))[-1]
         assert feedback["ended_by"] == "learner" and feedback["corrections"] == []
-        assert await _closes_with(client) == 1000
+        assert await client.close_code() == 1000
 
 
 async def test_korean_help_comes_with_each_question() -> None:

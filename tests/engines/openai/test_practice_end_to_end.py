@@ -9,7 +9,7 @@ from typing import Any
 from scenario_engine.config import AppConfig
 from tests.engines.openai.audio import silence, speech
 from tests.engines.openai.dialog import HOTEL, PHRASES, audio_frames, respond, script_dialog
-from tests.engines.openai.test_end_to_end import assert_no_secret, close_code, speak
+from tests.engines.openai.test_end_to_end import assert_no_secret, speak
 from tests.fake_openai import FakeOpenAI
 from tests.live import live_client, running_server
 
@@ -67,7 +67,7 @@ async def test_a_spoken_role_play_on_the_openai_engine(
         assert await client.reply() == (
             "You answered the question clearly. You checked in at the hotel."
         )
-        assert await close_code(client) == 1000
+        assert await client.close_code() == 1000
         assert_no_secret(client)
     names = [r.get("response_format", {}).get("json_schema", {}).get("name")
              for r in peer.chat.requests]  # fmt: skip
