@@ -7,3 +7,5 @@ for bench in bench_extraction eval_feedback bench_speech bench_relay bench_opena
     echo "== bench/$bench.py --smoke"
     "$PYTHON" "bench/$bench.py" --smoke
 done
+echo "== bench/bench_turn_latency.py --engine openai --smoke"
+"$PYTHON" bench/bench_turn_latency.py --engine openai --smoke

@@ -128,7 +128,7 @@ class AppConfig(BaseSettings):
     llm_model: str = Field(
         "gpt-4o-mini",
         validation_alias=_env("OPENAI_LLM_MODEL"),
-        description="Model of extraction, questions, final text and fallback.",
+        description="Model of the one call per turn (slots and reply) and of the fallback.",
     )
     transcription_model: str = Field(
         "gpt-4o-transcribe", description="Realtime transcription model."

@@ -9,7 +9,6 @@ help, rule-based feedback, a partner line asking to repeat.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -38,6 +37,7 @@ from scenario_engine.domain.dialog import (
 from scenario_engine.domain.dialog_state import Phase, Speaker
 from scenario_engine.domain.llm import LLMError
 from scenario_engine.domain.practice import Feedback, HelpRequest, PartnerLine, PracticeLLM
+from scenario_engine.domain.reply_text import ReplyText
 from scenario_engine.domain.slots import Slot
 from scenario_engine.observability.metrics import Metrics
 from scenario_engine.protocol import (
@@ -83,8 +83,9 @@ class DialogFlow:
         self._emit = emit
         self._close = close
         self._metrics = metrics
-        self._final_text: str | None = None
-        """The builder's closing text, said on completion when no role-play follows."""
+        self._final_speech: ReplyText | None = None
+        """The builder's closing words (perhaps still streaming), said on completion when
+        neither a read-back nor a role-play comes first; closed unread otherwise."""
         self._first_audio_at: float | None = None
         self.completed = False
         """``scenario.completed`` went out."""
@@ -119,8 +120,7 @@ class DialogFlow:
                     proposal=state.proposals,
                 )
             )
-            text = phrasing.read_back(slots, effect.gaps)
-            await self._tutor(text, help_for=HelpRequest(text, None, slots))
+            await self._tutor(phrasing.read_back(slots, effect.gaps), asking=True)
         elif isinstance(effect, AskForCorrection):
             await self._tutor(phrasing.ASK_WHAT_TO_CHANGE)
         elif isinstance(effect, Complete):
@@ -148,43 +148,45 @@ class DialogFlow:
         if reply.fault is not None:
             await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
         if reply.scenario is None:
-            help_for = None
             if reply.is_question:
                 self._metrics.follow_ups.inc()
-                scenario = self.builder.state
-                help_for = HelpRequest(reply.text, scenario.awaiting, scenario.slots)
-            await self._tutor(reply.text, reply.language, help_for)
+            await self._tutor(reply.speech, reply.language, asking=reply.is_question)
             return
-        self._final_text = reply.text
         self.by_fallback = self.by_fallback or reply.by_fallback
-        await self._run(self.dialog.handle(ScenarioReady(reply.by_fallback)))
+        self._final_speech = reply.speech
+        try:
+            await self._run(self.dialog.handle(ScenarioReady(reply.by_fallback)))
+        finally:
+            if self._final_speech is not None:  # a read-back or the role-play came instead
+                await self._final_speech.aclose()
+                self._final_speech = None
 
     async def _complete(self, effect: Complete) -> None:
         self.completed = True
         if effect.by_fallback:
             self._metrics.fallbacks.inc()
         slots = self.dialog.state.scenario.slots
+        final, self._final_speech = self._final_speech, None
         if self.dialog.state.options.roleplay:
+            if final is not None:
+                await final.aclose()
             await self._tutor(phrasing.role_play_bridge(slots.partner))
         else:
-            await self._tutor(self._final_text or phrasing.final_text(slots))
+            await self._tutor(final or phrasing.final_text(slots))
         await self._emit(ScenarioCompleted(scenario=ScenarioJson.model_validate(effect.scenario)))
 
     async def _tutor(
-        self, text: str, language: str = "en", help_for: HelpRequest | None = None
+        self, text: ReplyText | str, language: str = "en", *, asking: bool = False
     ) -> None:
-        """Say ``text`` as the tutor; with Korean help on, its help follows the question (it
-        is made while the question is spoken)."""
-        wants_help = help_for is not None and self.dialog.state.options.help_language == "ko"
-        helping = asyncio.create_task(self._help(help_for)) if wants_help and help_for else None
-        try:
-            await self._say(text, language)
-            self.dialog.handle(TutorSaid(text))
-            if helping is not None:
-                await self._emit(await helping)
-        finally:
-            if helping is not None:
-                helping.cancel()
+        """Say ``text`` as the tutor. With Korean help on, a question's help follows it (made
+        from its words, which a streamed reply only has once it was spoken)."""
+        await self._say(text, language)
+        said = text if isinstance(text, str) else text.text
+        self.dialog.handle(TutorSaid(said))
+        if asking and self.dialog.state.options.help_language == "ko":
+            scenario = self.dialog.state.scenario
+            slot = None if self.dialog.phase is Phase.PROPOSED else scenario.awaiting
+            await self._emit(await self._help(HelpRequest(said, slot, scenario.slots)))
 
     async def _help(self, request: HelpRequest) -> ResponseHelp:
         try:
@@ -219,7 +221,7 @@ class DialogFlow:
         await self._say(f"{feedback.well_done} {feedback.summary}", "en")
         await self._run(self.dialog.handle(FeedbackGiven()))
 
-    async def _say(self, text: str, language: str) -> None:
+    async def _say(self, text: ReplyText | str, language: str) -> None:
         first = await self._speaker.say(text, language)
         if self._first_audio_at is None:
             self._first_audio_at = first

@@ -44,7 +44,7 @@ async def test_the_key_never_appears_in_logs_errors_or_events(
 
         peer.chat.replies.extend([HttpFault(status=429)] * 3)
         with pytest.raises(LLMError) as llm_error:
-            await engine.llm.follow_up(Slot.PLACE, ScenarioState())
+            await engine.llm.turn("x", ScenarioState(), list(Slot))
         peer.speech.faults.extend([HttpFault(status=401)])
         with pytest.raises(SpeechOutputError) as tts_error:
             _ = [c async for c in engine.speech_output.stream("Hi", "en")]
