@@ -82,12 +82,12 @@ class LiveClient:
                 return events
 
     async def close_code(self) -> int:
-        """Read on until the service closes the socket; the close code it sent."""
+        """Read on until the service closes; its close code."""
         try:
             while True:
                 await self.next()
         except ConnectionClosed as closed:
-            assert closed.rcvd is not None, "the socket closed without a close frame"
+            assert closed.rcvd is not None
             return closed.rcvd.code
 
     async def reply(self) -> str:

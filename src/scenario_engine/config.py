@@ -56,6 +56,9 @@ class AppConfig(BaseSettings):
     # --- scenario dialog --------------------------------------------------------------------
     max_attempts: int = Field(3, ge=1, le=20, description="Follow-up questions before fallback.")
     max_retries: int = Field(2, ge=0, le=10, description="Retries of one failed OpenAI call.")
+    roleplay_max_turns: int = Field(
+        8, ge=1, le=50, description="Learner turns of a role-play before its feedback."
+    )
 
     # --- protocol limits --------------------------------------------------------------------
     max_frame_bytes: int = Field(

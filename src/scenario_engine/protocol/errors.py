@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     ORIGIN_NOT_ALLOWED = "origin_not_allowed"
     # The session's state.
     SESSION_COMPLETED = "session_completed"
+    EVENT_NOT_ALLOWED = "event_not_allowed"
     SESSION_NOT_FOUND = "session_not_found"
     SESSION_IN_USE = "session_in_use"
     SESSION_TAKEN_OVER = "session_taken_over"

@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from scenario_engine.domain.builder import ScenarioBuilder
+from scenario_engine.domain.dialog_state import DialogState
 from scenario_engine.observability.logs import session_id_var
 from scenario_engine.observability.metrics import Metrics
 from scenario_engine.protocol import ErrorCode, ProtocolError
@@ -47,8 +47,10 @@ class DialogKeeper:
         self.record.pending.append(turn)
         await self._save()
 
-    async def answered(self, builder: ScenarioBuilder, reply: str, completed: bool) -> None:
-        self.record.answered(builder.state, builder.unextracted, reply, completed)
+    async def answered(
+        self, dialog: DialogState, unextracted: list[str], learner_turn: bool
+    ) -> None:
+        self.record.answered(dialog, unextracted, learner_turn)
         await self._save()
 
     async def resume(self, token: str, first_frame: bool) -> DialogRecord | None:

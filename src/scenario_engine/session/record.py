@@ -13,8 +13,7 @@ from typing import Any
 
 import orjson
 
-from scenario_engine.domain.dialog_state import DialogState, Line, Phase, Speaker
-from scenario_engine.domain.state import ScenarioState
+from scenario_engine.domain.dialog_state import DialogState, Phase, Speaker
 from scenario_engine.protocol import ScenarioJson, SessionResumed, TranscriptLine
 
 RECORD_VERSION = 1
@@ -38,21 +37,16 @@ class DialogRecord:
     """Accepted learner turns not answered yet, oldest first."""
 
     @property
-    def completed(self) -> bool:
-        return self.dialog.phase is Phase.COMPLETED
+    def over(self) -> bool:
+        """The dialog has ended: completed (without a role-play), or its feedback given."""
+        return self.dialog.phase in (Phase.COMPLETED, Phase.FEEDBACK)
 
-    def answered(
-        self, scenario: ScenarioState, unextracted: list[str], reply: str, completed: bool
-    ) -> None:
-        """The oldest pending turn was answered with ``reply``, leaving ``scenario``."""
-        turn = self.pending.pop(0)
-        phase = self.dialog.phase
-        self.dialog.transcript += [
-            Line(Speaker.LEARNER, turn.text, phase),
-            Line(Speaker.TUTOR, reply, phase),
-        ]
-        self.dialog.scenario = ScenarioState.from_dict(scenario.to_dict())
-        self.dialog.phase = Phase.COMPLETED if completed else phase
+    def answered(self, dialog: DialogState, unextracted: list[str], learner_turn: bool) -> None:
+        """A turn boundary: the oldest pending turn (if ``learner_turn``; else a steering event
+        such as ``session.configure``) was answered, leaving ``dialog``."""
+        if learner_turn and self.pending:
+            self.pending.pop(0)
+        self.dialog = DialogState.from_dict(dialog.to_dict())
         self.unextracted = unextracted
 
     def resumed_event(self) -> SessionResumed:

@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass
 
 from scenario_engine.config import AppConfig
-from scenario_engine.domain.builder import Reply, ScenarioBuilder
+from scenario_engine.domain.builder import ScenarioBuilder
+from scenario_engine.domain.dialog import Dialog, DialogLimits, Event, LearnerTurn, TransitionError
+from scenario_engine.domain.dialog_state import DialogState, Phase
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
-from scenario_engine.domain.state import ScenarioState
 from scenario_engine.engines.base import (
     AudioChunk,
     Engine,
@@ -46,6 +47,8 @@ from scenario_engine.protocol import (
 )
 from scenario_engine.protocol.server_events import AnyServerEvent
 from scenario_engine.session.audio_budget import AudioBudget
+from scenario_engine.session.dialog_events import dialog_event
+from scenario_engine.session.dialog_flow import DialogFlow
 from scenario_engine.session.keeper import DialogKeeper
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
 from scenario_engine.session.persistence import SessionPersistence
@@ -84,13 +87,15 @@ class ScenarioSession:
         metrics: Metrics,
         persistence: SessionPersistence,
         start_timeout_s: float = 15.0,
+        state: DialogState | None = None,
     ) -> None:
         self.session_id = session_id
         self._engine = engine
         self._outbox = outbox
         self._metrics = metrics
         self._start_timeout_s = start_timeout_s
-        self.builder = ScenarioBuilder(engine.llm, config.max_attempts)
+        self._limits = DialogLimits(config.max_attempts, config.roleplay_max_turns)
+        self._max_attempts = config.max_attempts
         self._keeper = DialogKeeper(session_id, persistence, metrics, self._tell, self.reject_flood)
         self._audio_budget = AudioBudget(config.max_audio_ahead_s, config.max_turn_audio_s)
         self._flood_reported_at: dict[ErrorCode, float] = {}
@@ -98,14 +103,30 @@ class ScenarioSession:
         """Held while a turn is answered, so a shutdown can let the reply finish."""
         self._speech_input = engine.open_speech_input()
         self._speaker = ReplySpeaker(engine.speech_output, self._emit, metrics)
-        self._turns: asyncio.Queue[_Turn | InputFault] = asyncio.Queue()
-        """Learner turns in order, or the fatal fault that ends the session."""
+        self._open_dialog(state)
+        self._turns: asyncio.Queue[_Turn | Event | InputFault] = asyncio.Queue()
+        """Learner turns and dialog events in order, or the fatal fault that ends the session."""
         self._speech_ended_at: float | None = None
-        self.completed = False
         self.outcome: str | None = None
         """How the dialog ended: completed, fallback or error (None while it runs)."""
         self.events_in = 0
         self.events_out = 0
+
+    def _open_dialog(self, state: DialogState | None, unextracted: list[str] | None = None) -> None:
+        """The dialog machine, its builder and its flow, new or from a stored state."""
+        dialog = Dialog(self._limits, state)
+        self.builder = ScenarioBuilder(
+            self._engine.llm, self._max_attempts, dialog.state.scenario, unextracted
+        )
+        self._flow = DialogFlow(
+            dialog,
+            self.builder,
+            self._engine.practice,
+            self._speaker,
+            self._emit,
+            self._close,
+            self._metrics,
+        )
 
     # --- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> bool:
@@ -140,6 +161,16 @@ class ScenarioSession:
         await self._speech_input.aclose()
 
     @property
+    def completed(self) -> bool:
+        """``scenario.completed`` went out."""
+        return self._flow.completed
+
+    @property
+    def dialog_state(self) -> DialogState:
+        """The dialog's whole state, as the session store keeps it."""
+        return self._flow.dialog.state
+
+    @property
     def ending(self) -> bool:
         """The session has queued its close; no more events will go out."""
         return self._outbox.closing
@@ -157,7 +188,7 @@ class ScenarioSession:
     # --- client events --------------------------------------------------------------------------
     async def handle(self, event: ClientEvent) -> None:
         self.events_in += 1
-        if self.completed:
+        if self._flow.finished:
             # The outbox is closing: a plain emit would be dropped, and the client would
             # never learn why its event was ignored.
             self._metrics.errors.labels(ErrorCode.SESSION_COMPLETED.value).inc()
@@ -165,7 +196,7 @@ class ScenarioSession:
                 encode_server_event(
                     ErrorEvent(
                         code=ErrorCode.SESSION_COMPLETED,
-                        message="the scenario is already complete; the session is closing",
+                        message="the dialog is over; the session is closing",
                     )
                 )
             )
@@ -189,6 +220,8 @@ class ScenarioSession:
             await self._speech_input.clear()
         elif isinstance(event, SessionResume):
             await self._resume(event.token)
+        elif (steering := dialog_event(event)) is not None:
+            self._turns.put_nowait(steering)  # in line with the turns: options before a turn
 
     async def reject(self, error: ProtocolError) -> None:
         self.events_in += 1
@@ -251,24 +284,28 @@ class ScenarioSession:
         self._turns.put_nowait(turn)
 
     async def _resume(self, token: str) -> None:
-        """Go on with the dialog of ``token``: redraw, finish or answer what was pending."""
+        """Go on with the dialog of ``token``: redraw, then answer what was pending, or end a
+        dialog that was over (its client may not have heard the end)."""
         record = await self._keeper.resume(token, first_frame=self.events_in == 1)
         if record is None:
             return
         self.session_id = record.session_id
-        state = ScenarioState.from_dict(record.dialog.scenario.to_dict())
-        self.builder = ScenarioBuilder(
-            self._engine.llm, self.builder.max_attempts, state, record.unextracted
-        )
+        # A copy: the record keeps the state of the last turn boundary while a turn runs.
+        self._open_dialog(DialogState.from_dict(record.dialog.to_dict()), record.unextracted)
         await self._emit(record.resumed_event())
-        if record.completed:  # the client may not have heard scenario.completed (counted before)
-            await self._complete(state.scenario_json(), by_fallback=False)
+        if record.over:
+            self._flow.finished = True
+            self.outcome = "completed"
+            if record.dialog.phase is Phase.COMPLETED:
+                scenario = record.dialog.scenario.scenario_json()
+                await self._emit(ScenarioCompleted(scenario=ScenarioJson.model_validate(scenario)))
+            self._close("the dialog is over")
             return
         for turn in record.pending:
             self._turns.put_nowait(_Turn(turn.text, turn.kind, time.monotonic()))
 
     async def _answer_turns(self) -> None:
-        while True:
+        while not self._flow.finished:
             turn = await self._turns.get()
             if isinstance(turn, InputFault):
                 logger.error("speech input failed for good: %s", turn.code)
@@ -277,34 +314,27 @@ class ScenarioSession:
             async with self._replying:
                 if self.ending:
                     return
-                reply = await self._answer(turn)
-            if reply.scenario is not None:
-                await self._complete(reply.scenario, reply.by_fallback)
-                return
+                try:
+                    await self._answer(turn)
+                except TransitionError as exc:
+                    await self._emit(ErrorEvent(code=ErrorCode.EVENT_NOT_ALLOWED, message=str(exc)))
+                await self._keeper.answered(
+                    self.dialog_state, self.builder.unextracted, isinstance(turn, _Turn)
+                )
+        self.outcome = "fallback" if self._flow.by_fallback else "completed"
 
-    async def _answer(self, turn: _Turn) -> Reply:
+    async def _answer(self, turn: _Turn | Event) -> None:
+        if not isinstance(turn, _Turn):
+            await self._flow.handle(turn)
+            return
         logger.debug("learner turn (%s): %s", turn.kind, turn.text)  # learner text: DEBUG only
-        thinking = time.monotonic()
-        reply = await self.builder.respond(turn.text)
-        self._metrics.llm.observe(time.monotonic() - thinking)
-        await self._keeper.answered(self.builder, reply.text, reply.scenario is not None)
         self._metrics.turns.labels(turn.kind).inc()
-        if reply.fault is not None:
-            await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
-        elif reply.is_question:
-            self._metrics.follow_ups.inc()
-        first_audio_at = await self._speaker.say(reply.speech, reply.language)
+        first_audio_at = await self._flow.handle(LearnerTurn(turn.text))
         if first_audio_at is not None:
             self._metrics.turn_latency.observe(first_audio_at - turn.ended_at)
-        return reply
 
-    async def _complete(self, scenario: dict[str, str | None], by_fallback: bool) -> None:
-        self.completed = True
-        self.outcome = "fallback" if by_fallback else "completed"
-        if by_fallback:
-            self._metrics.fallbacks.inc()
-        await self._emit(ScenarioCompleted(scenario=ScenarioJson.model_validate(scenario)))
-        self._outbox.close(CLOSE_NORMAL, "scenario completed")
+    def _close(self, reason: str) -> None:
+        self._outbox.close(CLOSE_NORMAL, reason)
 
     async def _fail(self, code: ErrorCode, message: str) -> None:
         """Tell the learner in Korean (spoken where possible), report the code, close."""
