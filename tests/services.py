@@ -7,10 +7,14 @@ child of the test, with its files in the test's temporary directory.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,3 +110,53 @@ def nginx(workdir: Path, http_body: str) -> Iterator[int]:
         yield port
     finally:
         _stop(process)
+
+
+SERVE_READY_TIMEOUT_S = 90.0
+
+
+@contextmanager
+def service_instance(port: int, **settings: str) -> Iterator[subprocess.Popen[bytes]]:
+    """``scenario-engine serve --engine local`` on ``port``, settings as SCENARIO_ENGINE_*
+    variables; yields once ``/readyz`` says ready. Stopped with SIGTERM unless already dead."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SCENARIO_"))}
+    env |= {f"SCENARIO_ENGINE_{name.upper()}": value for name, value in settings.items()}
+    command = [str(Path(sys.executable).parent / "scenario-engine"), "serve", "--port", str(port),
+               "--engine", "local", "--log-format", "json"]  # fmt: skip
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + SERVE_READY_TIMEOUT_S
+        while not _ready(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the service on {port} did not become ready")
+            time.sleep(0.2)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def _ready(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
+def metric(port: int, series: str) -> float:
+    """The value of ``series`` (a name, with its labels if it has any, as /metrics writes
+    them) on the instance on ``port``; 0 when absent."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as answer:
+        text = answer.read().decode()
+    for line in text.splitlines():
+        if line.startswith(series + " "):
+            return float(line.split()[1])
+    return 0.0

@@ -46,6 +46,10 @@ class AppConfig(BaseSettings):
     host: str = Field("127.0.0.1", description="Address to listen on.")
     port: int = Field(8000, ge=0, le=65535, description="Port to listen on.")
     workers: int = Field(1, ge=1, le=64, description="Worker processes behind one port.")
+    metrics_dir: str | None = Field(
+        None,
+        description="Set by serve --workers: the workers' shared Prometheus multiprocess files.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Learner text is logged only at debug."
     )

@@ -207,7 +207,10 @@ async def _send_turns(
         turn, audio = next_turn
         view.answered.clear()
         if audio is None:
-            view.said_you(turn.value)
+            if turns.again:
+                progress(f"[sending again: {turn.value}]")
+            else:
+                view.said_you(turn.value)
             await ws.send(json.dumps({"type": "text", "text": turn.value}))
             await asyncio.wait_for(view.answered.wait(), wait_s)
         else:

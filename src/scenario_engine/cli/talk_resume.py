@@ -37,9 +37,12 @@ class TurnQueue(Generic[T]):
         self._waiting: asyncio.Future[T | None] | None = None
         self._again: list[T] = []
         self.sent: list[T] = []
+        self.again = False
+        """The turn ``next`` gave last goes again (it was shown when first sent)."""
 
     async def next(self) -> T | None:
         """The next turn to send (None: no more); it counts as sent from here on."""
+        self.again = bool(self._again)
         if self._again:
             turn: T | None = self._again.pop(0)
         else:

@@ -22,6 +22,8 @@ _SECRET_PATTERNS = (
     re.compile(r"(sk-[A-Za-z0-9_\-]{4})[A-Za-z0-9_\-]+"),
     re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?bearer\s+)[^\s\"',}]+"),
     re.compile(r"(?i)(api[_-]?key[\"']?\s*[:=]\s*[\"']?)[^\s\"',}]+"),
+    # Resume tokens (and auth tokens in a URL): a frame or query logged at DEBUG.
+    re.compile(r"(?i)(token[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9_\-.]{8,}"),
 )
 
 

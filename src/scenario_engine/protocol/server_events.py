@@ -34,8 +34,10 @@ class SessionReady(_ServerEvent):
 
     type: Literal["session.ready"] = "session.ready"
     session_id: str
-    engine: EngineDescription
     resume_token: str
+    """Before ``engine``: a frame logger that shows a frame's head and tail (websockets at
+    DEBUG) never shows the token's characters."""
+    engine: EngineDescription
 
 
 class SessionReconnecting(_ServerEvent):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -35,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
     """Build the app; the engine (and its models) is built at start-up unless one is given."""
-    metrics = Metrics()
+    metrics = Metrics(config.metrics_dir)
     lifecycle = Lifecycle(config.max_sessions)
     store = open_store(config)
 
@@ -54,6 +55,7 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
         finally:
             gc.unfreeze()
             await app.state.engine.aclose()
+            metrics.worker_exited(os.getpid())
             with contextlib.suppress(StoreError):
                 await store.aclose()
 
