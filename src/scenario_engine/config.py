@@ -97,7 +97,7 @@ class AppConfig(BaseSettings):
 
     # --- access ---------------------------------------------------------------------------------
     auth: Literal["auto", "on", "off"] = Field(
-        "auto", description="auto = on unless bound to a loopback address"
+        "auto", description="auto = on when a token or secret is set, or off loopback"
     )
     auth_token: SecretStr | None = Field(None, description="A shared bearer token.")
     auth_secret: SecretStr | None = Field(
@@ -168,9 +168,16 @@ class AppConfig(BaseSettings):
 
     @property
     def auth_required(self) -> bool:
+        """A configured credential is always required: on loopback too (behind a local
+        proxy every client is loopback), rather than silently ignored."""
         if self.auth != "auto":
             return self.auth == "on"
-        return not _is_loopback(self.host)
+        return bool(self.auth_token or self.auth_secret) or not is_loopback(self.host)
+
+    def secrets(self) -> list[str]:
+        """Every configured secret value, for the log handler to mask wherever it appears."""
+        values = (self.openai_api_key, self.auth_token, self.auth_secret)
+        return [value.get_secret_value() for value in values if value is not None]
 
     @property
     def resolved_engine(self) -> EngineName:
@@ -179,7 +186,7 @@ class AppConfig(BaseSettings):
         return "openai" if self.openai_api_key else "local"
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
