@@ -10,6 +10,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 from scenario_engine.config import AppConfig
@@ -81,6 +82,15 @@ class LiveClient:
             events.append(event)
             if event["type"] == kind:
                 return events
+
+    async def close_code(self) -> int:
+        """Read on until the service closes; its close code."""
+        try:
+            while True:
+                await self.next()
+        except ConnectionClosed as closed:
+            assert closed.rcvd is not None
+            return closed.rcvd.code
 
     async def reply(self) -> str:
         """The text of the next reply (its audio events are collected in ``received``)."""

@@ -56,6 +56,9 @@ class AppConfig(BaseSettings):
     # --- scenario dialog --------------------------------------------------------------------
     max_attempts: int = Field(3, ge=1, le=20, description="Follow-up questions before fallback.")
     max_retries: int = Field(2, ge=0, le=10, description="Retries of one failed OpenAI call.")
+    roleplay_max_turns: int = Field(
+        8, ge=1, le=50, description="Learner turns of a role-play before its feedback."
+    )
 
     # --- protocol limits --------------------------------------------------------------------
     max_frame_bytes: int = Field(
@@ -125,7 +128,7 @@ class AppConfig(BaseSettings):
     llm_model: str = Field(
         "gpt-4o-mini",
         validation_alias=_env("OPENAI_LLM_MODEL"),
-        description="Model of extraction, questions, final text and fallback.",
+        description="Model of the one call per turn (slots and reply) and of the fallback.",
     )
     transcription_model: str = Field(
         "gpt-4o-transcribe", description="Realtime transcription model."

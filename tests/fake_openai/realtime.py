@@ -13,10 +13,12 @@ import binascii
 import itertools
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from tests.fake_openai.latency import LatencyModel
 from tests.fake_openai.schemas import WireChecker
 from tests.fake_openai.script import RealtimeScript
 from tests.fake_openai.vad import EnergyVad, VadStarted, VadStopped
@@ -52,8 +54,10 @@ def default_session() -> dict[str, Any]:
 class RealtimePeerSession:
     """Serves one accepted WebSocket until it closes or a test drops it."""
 
-    def __init__(self, ws: WebSocket, script: RealtimeScript, checker: WireChecker) -> None:
+    def __init__(self, ws: WebSocket, script: RealtimeScript, checker: WireChecker,
+                 latency: Callable[[], LatencyModel] = LatencyModel) -> None:
         self.ws = ws
+        self._latency = latency
         self.script = script
         self.checker = checker
         self.session = default_session()
@@ -173,8 +177,9 @@ class RealtimePeerSession:
         task.add_done_callback(self._tasks.discard)
 
     async def _transcribe(self, item_id: str, audio: bytes) -> None:
-        if self.script.transcription_delay_s:
-            await asyncio.sleep(self.script.transcription_delay_s)
+        delay = self.script.transcription_delay_s + self._latency().transcript_after_commit_s
+        if delay:
+            await asyncio.sleep(delay)
         text = self.script.transcribe(audio)
         try:
             for word in text.split(" ") if text else []:

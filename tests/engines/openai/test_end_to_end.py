@@ -13,6 +13,7 @@ from websockets.exceptions import ConnectionClosed
 
 from scenario_engine.config import AppConfig
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
+from scenario_engine.domain.sentences import split_sentences
 from tests.engines.openai.conftest import API_KEY
 from tests.engines.openai.dialog import (
     FINAL_TEXT,
@@ -74,7 +75,9 @@ async def test_a_spoken_dialog_completes_with_the_scenario(
         await speak(client, 2)
         events = await client.until("scenario.completed")
         assert events[-2] == {"type": "response.audio_transcript.done", "transcript": FINAL_TEXT}
-        assert spoken_bytes(events) == len(FINAL_TEXT) * peer.speech.bytes_per_char
+        sentences = split_sentences(FINAL_TEXT)  # each is synthesized as soon as it is whole
+        assert [r["input"] for r in peer.speech.requests[-len(sentences) :]] == sentences
+        assert spoken_bytes(events) == len("".join(sentences)) * peer.speech.bytes_per_char
         assert events[-1] == {"type": "scenario.completed", "json": HOTEL, "completed": True}
         assert await close_code(client) == 1000
         assert_no_secret(client)
@@ -88,11 +91,10 @@ async def test_manual_commits_and_16k_audio(
     peer.realtime.unmatched_transcripts.append(
         "I am at a hotel with the receptionist and I want to check in"
     )
-    peer.chat.responder = lambda request: (
-        {"place": "hotel", "partner": "receptionist", "goal": "check in"}
-        if "response_format" in request
-        else FINAL_TEXT
-    )
+    peer.chat.responder = lambda request: {
+        "place": "hotel", "partner": "receptionist", "goal": "check in", "asks_about": None,
+        "reply": FINAL_TEXT,
+    }
     async with running_server(make_config(server_vad=False)) as url, live_client(url) as client:
         for frame in audio_frames(phrase_audio(0)[: 16_000 * 2], rate=16_000):
             await client.send(frame)

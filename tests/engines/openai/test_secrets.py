@@ -47,7 +47,7 @@ async def test_the_key_never_appears_in_logs_errors_or_events(
 
             peer.chat.replies.extend([HttpFault(status=429)] * 3)
             with pytest.raises(LLMError) as llm_error:
-                await engine.llm.follow_up(Slot.PLACE, ScenarioState())
+                await engine.llm.turn("x", ScenarioState(), list(Slot))
             peer.speech.faults.extend([HttpFault(status=401)])
             with pytest.raises(SpeechOutputError) as tts_error:
                 _ = [c async for c in engine.speech_output.stream("Hi", "en")]
@@ -77,7 +77,7 @@ async def test_a_key_of_any_shape_is_masked_on_every_logger(
     with service_logs("debug", config.secrets()) as logs:
         try:
             with pytest.raises(LLMError) as llm_error:
-                await engine.llm.follow_up(Slot.PLACE, ScenarioState())
+                await engine.llm.turn("x", ScenarioState(), list(Slot))
         finally:
             await engine.aclose()
         logging.getLogger("some.library.created.late").debug("key: %s", key)

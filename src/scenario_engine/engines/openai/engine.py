@@ -10,9 +10,11 @@ from openai import AsyncOpenAI
 
 from scenario_engine.config import AppConfig
 from scenario_engine.domain.llm import ScenarioLLM
+from scenario_engine.domain.practice import PracticeLLM
 from scenario_engine.engines.base import EngineInfo, SpeechOutput
 from scenario_engine.engines.openai.client import build_client
 from scenario_engine.engines.openai.llm import OpenAIScenarioLLM
+from scenario_engine.engines.openai.practice import OpenAIPracticeLLM
 from scenario_engine.engines.openai.speech_input import OpenAISpeechInput, ReconnectPolicy
 from scenario_engine.engines.openai.speech_output import OpenAISpeechOutput
 
@@ -33,6 +35,9 @@ class OpenAIEngine:
             model=config.llm_model,
             max_retries=config.max_retries,
             retry_base_delay_s=config.openai_retry_initial_delay_s,
+        )
+        self.practice: PracticeLLM = OpenAIPracticeLLM(
+            self._client, model=config.llm_model, max_retries=config.max_retries
         )
         self.speech_output: SpeechOutput = OpenAISpeechOutput(
             self._client, model=config.tts_model, voice=config.tts_voice
