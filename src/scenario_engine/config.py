@@ -145,6 +145,12 @@ class AppConfig(BaseSettings):
     realtime_reconnect_attempts: int = Field(
         5, ge=0, le=20, description="Reconnect attempts after the Realtime socket drops."
     )
+    realtime_drops_per_turn: int = Field(
+        3, ge=1, le=100, description="Realtime socket drops one turn may reconnect from."
+    )
+    realtime_drops_per_session: int = Field(
+        10, ge=1, le=1000, description="Realtime socket drops one session may reconnect from."
+    )
     realtime_reconnect_initial_delay_s: float = Field(
         0.5, gt=0, le=30, description="First reconnect delay; doubles per attempt."
     )
