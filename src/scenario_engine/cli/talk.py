@@ -24,10 +24,12 @@ from typing import Any, Literal
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from websockets.typing import Subprotocol
 
 from scenario_engine.cli.talk_events import RETRY_CODES, DialogView, progress
 from scenario_engine.cli.talk_resume import RESUMABLE_CLOSES, Resumption, TurnQueue
 from scenario_engine.cli.wav_stream import WavAudio, WavError, read_wav, silence, stream_pcm
+from scenario_engine.transport.access import SUBPROTOCOL, token_subprotocol
 
 AFTER_LAST_TURN_S = 3.0
 """After the last scripted turn is answered, how long the scenario may take to arrive."""
@@ -121,10 +123,13 @@ async def _connection(
 ) -> tuple[bool, int | None]:
     """One connection of the dialog. Returns whether it was lost before the dialog ended
     (the caller may resume), with the close code received."""
-    headers = {"Authorization": f"Bearer {args.token}"} if args.token else None
+    # The token travels as a subprotocol, as the page's does: out of the URL and its logs.
+    protocols = None
+    if args.token:
+        protocols = [Subprotocol(SUBPROTOCOL), Subprotocol(token_subprotocol(args.token))]
     try:
         async with connect(
-            args.url, open_timeout=args.timeout, max_size=None, additional_headers=headers
+            args.url, open_timeout=args.timeout, max_size=None, subprotocols=protocols
         ) as ws:
             return await _converse(ws, args, view, turns, resumption)
     except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as exc:

@@ -48,9 +48,9 @@ class DialogKeeper:
         await self._save()
 
     async def answered(
-        self, dialog: DialogState, unextracted: list[str], learner_turn: bool
+        self, dialog: DialogState, learner_turn: bool
     ) -> None:
-        self.record.answered(dialog, unextracted, learner_turn)
+        self.record.answered(dialog, learner_turn)
         await self._save()
 
     async def resume(self, token: str, first_frame: bool) -> DialogRecord | None:

@@ -1,7 +1,7 @@
 """DialogRecord: what a session stores after every change, and what a resumed one starts from.
 
 The dialog itself is ``DialogState`` (domain/dialog_state.py: phase, scenario, options,
-transcript), copied only at turn boundaries (once a reply was decided), never in the middle of a
+transcript), copied only at turn boundaries (once a turn was answered), never in the middle of a
 turn. A learner turn accepted but not yet answered is kept apart in ``pending``, so a session
 that resumes answers it once, without taking it into the state twice.
 """
@@ -31,8 +31,6 @@ class DialogRecord:
     session_id: str
     dialog: DialogState = field(default_factory=DialogState)
     """The dialog after the last answered turn (a copy: the session's own state moves on)."""
-    unextracted: list[str] = field(default_factory=list)
-    """Turns in the state whose extraction failed: extracted again with the next one."""
     pending: list[PendingTurn] = field(default_factory=list)
     """Accepted learner turns not answered yet, oldest first."""
 
@@ -41,13 +39,12 @@ class DialogRecord:
         """The dialog has ended: completed (without a role-play), or its feedback given."""
         return self.dialog.phase in (Phase.COMPLETED, Phase.FEEDBACK)
 
-    def answered(self, dialog: DialogState, unextracted: list[str], learner_turn: bool) -> None:
+    def answered(self, dialog: DialogState, learner_turn: bool) -> None:
         """A turn boundary: the oldest pending turn (if ``learner_turn``; else a steering event
         such as ``session.configure``) was answered, leaving ``dialog``."""
         if learner_turn and self.pending:
             self.pending.pop(0)
         self.dialog = DialogState.from_dict(dialog.to_dict())
-        self.unextracted = unextracted
 
     def resumed_event(self) -> SessionResumed:
         """What a client needs to redraw its page: slots so far, the transcript, the phase.
@@ -67,7 +64,6 @@ class DialogRecord:
                 "v": RECORD_VERSION,
                 "session_id": self.session_id,
                 "dialog": self.dialog.to_dict(),
-                "unextracted": self.unextracted,
                 "pending": [[turn.kind, turn.text] for turn in self.pending],
             }
         )
@@ -82,7 +78,6 @@ class DialogRecord:
             return cls(
                 session_id=str(raw["session_id"]),
                 dialog=DialogState.from_dict(raw["dialog"]),
-                unextracted=[str(turn) for turn in raw["unextracted"]],
                 pending=[PendingTurn(str(kind), str(text)) for kind, text in raw["pending"]],
             )
         except (KeyError, TypeError, ValueError, AttributeError, orjson.JSONDecodeError) as exc:

@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass
 
 from scenario_engine.config import AppConfig
-from scenario_engine.domain.builder import ScenarioBuilder
 from scenario_engine.domain.dialog import Dialog, DialogLimits, Event, LearnerTurn, TransitionError
 from scenario_engine.domain.dialog_state import DialogState, Phase
+from scenario_engine.domain.failed_turns import ModelGaveUp
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
 from scenario_engine.engines.base import (
     AudioChunk,
@@ -50,6 +50,7 @@ from scenario_engine.session.audio_budget import AudioBudget
 from scenario_engine.session.dialog_events import dialog_event
 from scenario_engine.session.dialog_flow import DialogFlow
 from scenario_engine.session.keeper import DialogKeeper
+from scenario_engine.session.model_policy import bounded_builder
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
 from scenario_engine.session.persistence import SessionPersistence
 from scenario_engine.session.ready import ready_event
@@ -94,8 +95,8 @@ class ScenarioSession:
         self._outbox = outbox
         self._metrics = metrics
         self._start_timeout_s = start_timeout_s
+        self._config = config
         self._limits = DialogLimits(config.max_attempts, config.roleplay_max_turns)
-        self._max_attempts = config.max_attempts
         self._keeper = DialogKeeper(session_id, persistence, metrics, self._tell, self.reject_flood)
         self._audio_budget = AudioBudget(config.max_audio_ahead_s, config.max_turn_audio_s)
         self._flood_reported_at: dict[ErrorCode, float] = {}
@@ -112,12 +113,10 @@ class ScenarioSession:
         self.events_in = 0
         self.events_out = 0
 
-    def _open_dialog(self, state: DialogState | None, unextracted: list[str] | None = None) -> None:
+    def _open_dialog(self, state: DialogState | None) -> None:
         """The dialog machine, its builder and its flow, new or from a stored state."""
         dialog = Dialog(self._limits, state)
-        self.builder = ScenarioBuilder(
-            self._engine.llm, self._max_attempts, dialog.state.scenario, unextracted
-        )
+        self.builder = bounded_builder(self._engine.llm, self._config, dialog.state.scenario)
         self._flow = DialogFlow(
             dialog,
             self.builder,
@@ -291,7 +290,7 @@ class ScenarioSession:
             return
         self.session_id = record.session_id
         # A copy: the record keeps the state of the last turn boundary while a turn runs.
-        self._open_dialog(DialogState.from_dict(record.dialog.to_dict()), record.unextracted)
+        self._open_dialog(DialogState.from_dict(record.dialog.to_dict()))
         await self._emit(record.resumed_event())
         if record.over:
             self._flow.finished = True
@@ -318,9 +317,11 @@ class ScenarioSession:
                     await self._answer(turn)
                 except TransitionError as exc:
                     await self._emit(ErrorEvent(code=ErrorCode.EVENT_NOT_ALLOWED, message=str(exc)))
-                await self._keeper.answered(
-                    self.dialog_state, self.builder.unextracted, isinstance(turn, _Turn)
-                )
+                except ModelGaveUp as exc:
+                    logger.error("%s; ending the session", exc)
+                    await self._fail(ErrorCode.ENGINE_UNAVAILABLE, str(exc))
+                    return
+                await self._keeper.answered(self.dialog_state, isinstance(turn, _Turn))
         self.outcome = "fallback" if self._flow.by_fallback else "completed"
 
     async def _answer(self, turn: _Turn | Event) -> None:

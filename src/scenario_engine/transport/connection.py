@@ -40,7 +40,7 @@ from scenario_engine.session.persistence import SessionPersistence
 from scenario_engine.session.rate_limit import TokenBucket
 from scenario_engine.session.session import ScenarioSession
 from scenario_engine.store import StoreGuard
-from scenario_engine.transport.access import access_problem
+from scenario_engine.transport.access import accepted_subprotocol, access_problem
 from scenario_engine.transport.lifecycle import CLOSE_SERVICE_RESTART, Lifecycle
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ async def serve_connection(
     lifecycle: Lifecycle,
     store: StoreGuard,
 ) -> None:
-    await websocket.accept()
+    await websocket.accept(subprotocol=accepted_subprotocol(websocket))
     close = _closer(websocket)
     refusal = _refusal(websocket, config, lifecycle)
     if refusal is not None:
