@@ -61,9 +61,19 @@ class Load:
                 await asyncio.sleep(self._think_s)
 
 
+AUDIO_DELTA = '{"type":"response.audio.delta"'
+
+
 async def _until(ws, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """Read up to the first event of ``kind``. Audio deltas (most frames, ~6 kB each) are
+    recognized by their head and not parsed: the learners share the instances' cores."""
     while True:
-        event = json.loads(await asyncio.wait_for(ws.recv(), 60))
+        frame = await asyncio.wait_for(ws.recv(), 60)
+        if frame.startswith(AUDIO_DELTA):
+            if kind == "response.audio.delta":
+                return
+            continue
+        event = json.loads(frame)
         if event["type"] == kind:
             return
         if event["type"] == "error":
