@@ -45,6 +45,7 @@ from scenario_engine.protocol import (
 )
 from scenario_engine.protocol.client_events import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE
 from scenario_engine.protocol.server_events import AnyServerEvent, EngineDescription
+from scenario_engine.protocol.text_form import canonical_text
 from scenario_engine.session.audio_budget import AudioBudget
 from scenario_engine.session.dialog_events import dialog_event
 from scenario_engine.session.dialog_flow import DialogFlow
@@ -256,7 +257,7 @@ class ScenarioSession:
         now = time.monotonic()
         ended_at, self._speech_ended_at = self._speech_ended_at or now, None
         self._metrics.recognition.observe(now - ended_at)
-        text = text.strip()
+        text = canonical_text(text).strip()
         if not text:
             await self._emit(
                 ErrorEvent(

@@ -125,8 +125,9 @@ class InputEventMapper:
             self._order.append(event.item_id)
             return []
         if isinstance(event, ConversationItemInputAudioTranscriptionCompletedEvent):
-            text = event.transcript.strip()
-            return self._finish(event.item_id, TranscriptReady(text) if text else None)
+            # A blank transcript is still the answer to a turn: the session tells the learner
+            # no words were heard (as with the local engine), rather than leaving them waiting.
+            return self._finish(event.item_id, TranscriptReady(event.transcript.strip()))
         if isinstance(event, ConversationItemInputAudioTranscriptionFailedEvent):
             fault = InputFault("transcription_failed", "a turn could not be transcribed")
             return self._finish(event.item_id, fault)
