@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -298,3 +299,18 @@ async def test_a_blank_transcript_is_answered_with_no_speech_recognized(
             await speak(client, index)
         events = await client.until("scenario.completed")
         assert events[-1]["json"] == HOTEL
+
+
+async def test_an_unreachable_upstream_is_a_warning_not_an_error_with_a_traceback(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    """An outage is not a bug: an operator's ERROR level must mean "look at me"."""
+    peer.realtime.reject_handshakes = 1
+    with service_logs("info") as logs:
+        async with running_server(make_config()) as url, connect(url) as ws:
+            client = LiveClient(ws)
+            assert (await client.until("error"))[-1]["code"] == "engine_unavailable"
+            assert await close_code(client) == 1011
+    lines = [json.loads(line) for line in logs.getvalue().splitlines()]
+    assert not [line for line in lines if line["level"] == "error" or "exc" in line]
+    assert any(line["message"].startswith("speech input could not start") for line in lines)

@@ -54,14 +54,6 @@ def append_event(audio_b64: str) -> str:
     return '{"type":"input_audio_buffer.append","audio":"' + audio_b64 + '"}'
 
 
-class SpeechInputUnavailable(Exception):
-    """``start`` could not open or configure the upstream session; the message holds no secret."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 def transcription_session(
     model: str, server_vad: bool, language: str | None = None
 ) -> RealtimeTranscriptionSessionCreateRequestParam:
