@@ -20,10 +20,10 @@ import sys
 import time
 from pathlib import Path
 
+from scenario_engine.config import AppConfig
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the fake peer and the live client live in the tests package
-
-from scenario_engine.config import AppConfig  # noqa: E402
 from tests.engines.openai.dialog import practice_respond, script_dialog  # noqa: E402
 from tests.fake_openai import FakeOpenAI  # noqa: E402
 from tests.fake_openai.latency import LatencyModel  # noqa: E402
