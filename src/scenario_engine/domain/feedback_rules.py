@@ -261,6 +261,8 @@ def rule_feedback(said: Sequence[str], scenario: SlotValues | None = None) -> Fe
     fixes = len(corrections)
     work = f"{fixes} sentence{'s' if fixes != 1 else ''} to polish" if fixes else "no mistakes"
     summary = f"You took {len(said)} turn{'s' if len(said) != 1 else ''}{where}, with {work}."
+    if not said:
+        summary = "The role-play ended before your first turn: next time, answer the partner."
     return Feedback(tuple(corrections[:MAX_CORRECTIONS]), well_done, summary)
 
 
