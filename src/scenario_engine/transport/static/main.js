@@ -3,7 +3,13 @@
 // State flows connecting -> ready/listening -> thinking -> speaking -> ... -> done (or error);
 // the phase (collecting, proposed, role_play, feedback) says what the learner is asked for.
 
-import { ServiceConnection, base64ToInt16, serviceUrl } from "./connection.js";
+import {
+  ServiceConnection,
+  base64ToInt16,
+  serviceProtocols,
+  serviceUrl,
+  takePageToken,
+} from "./connection.js";
 import { applyTranslations, currentLanguage, setLanguage, t } from "./i18n.js";
 import { Microphone, MicrophoneError, level } from "./microphone.js";
 import { Player } from "./player.js";
@@ -19,6 +25,7 @@ const RETRY_CODES = new Set(["no_speech_recognized", "transcription_failed", "in
 /** What the page opts into (docs/protocol.md, session.configure): the whole practice flow. */
 const OPTIONS = { confirm_scenario: true, roleplay: true, help_language: "ko" };
 
+const pageToken = takePageToken();
 const microphone = new Microphone();
 const player = new Player(() => afterSpeaking());
 let connection = null;
@@ -65,7 +72,7 @@ function start() {
   view.enableTyping(false);
   view.showMic({ enabled: false, active: false, pushToTalk: false });
   setState("connecting");
-  const current = new ServiceConnection(serviceUrl(), {
+  const current = new ServiceConnection(serviceUrl(), serviceProtocols(pageToken), {
     onEvent: (event) => current === connection && handleEvent(event),
     onClose: (code, opened) => current === connection && handleClose(code, opened),
   });
