@@ -92,10 +92,9 @@ async def test_client_garbage_logs_nothing_at_warning_or_above() -> None:
     """An invalid UTF-8 frame is closed 1007, which is the whole answer: uvicorn logged it
     as an ERROR with a traceback. Writes to a socket its client reset are not news either."""
     with service_logs("info") as stream:
-        async with running_server(AppConfig(engine="local")) as url:
-            async with live_client(url) as client:
-                await client.ws.send(b"\xff\xfe{", text=True)
-                assert await client.close_code() == 1007
+        async with running_server(AppConfig(engine="local")) as url, live_client(url) as client:
+            await client.ws.send(b"\xff\xfe{", text=True)
+            assert await client.close_code() == 1007
         logging.getLogger("asyncio").warning("socket.send() raised exception.")
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     loud = [line for line in lines if line["level"] in ("warning", "error", "critical")]
