@@ -46,6 +46,7 @@ from scenario_engine.protocol import (
     encode_server_event,
 )
 from scenario_engine.protocol.server_events import AnyServerEvent
+from scenario_engine.protocol.text_form import canonical_text
 from scenario_engine.session.audio_budget import AudioBudget
 from scenario_engine.session.dialog_events import dialog_event
 from scenario_engine.session.dialog_flow import DialogFlow
@@ -56,6 +57,7 @@ from scenario_engine.session.persistence import SessionPersistence
 from scenario_engine.session.ready import ready_event
 from scenario_engine.session.record import PendingTurn
 from scenario_engine.session.speaker import ReplySpeaker
+from scenario_engine.session.speech_start import start_problem
 
 logger = logging.getLogger(__name__)
 
@@ -130,19 +132,9 @@ class ScenarioSession:
     # --- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> bool:
         """Bring the speech input up, then tell the client it may send. False if it failed."""
-        try:
-            await asyncio.wait_for(self._speech_input.start(), self._start_timeout_s)
-        except TimeoutError:
-            await self._fail(
-                ErrorCode.ENGINE_UNAVAILABLE, "the speech engine did not start in time"
-            )
-            return False
-        except Exception as exc:
-            logger.exception("speech input failed to start")
-            await self._fail(
-                ErrorCode.ENGINE_UNAVAILABLE,
-                f"the speech engine failed to start ({type(exc).__name__})",
-            )
+        problem = await start_problem(self._speech_input, self._start_timeout_s)
+        if problem is not None:
+            await self._fail(ErrorCode.ENGINE_UNAVAILABLE, problem)
             return False
         await self._emit(ready_event(self.session_id, self._engine, self._keeper.resume_token))
         return True
@@ -264,7 +256,7 @@ class ScenarioSession:
         now = time.monotonic()
         ended_at, self._speech_ended_at = self._speech_ended_at or now, None
         self._metrics.recognition.observe(now - ended_at)
-        text = text.strip()
+        text = canonical_text(text).strip()
         if not text:
             await self._emit(
                 ErrorEvent(
@@ -307,7 +299,7 @@ class ScenarioSession:
         while not self._flow.finished:
             turn = await self._turns.get()
             if isinstance(turn, InputFault):
-                logger.error("speech input failed for good: %s", turn.code)
+                logger.warning("speech input failed for good: %s", turn.code)
                 await self._fail(_error_code(turn.code), turn.message)
                 return
             async with self._replying:
@@ -318,7 +310,7 @@ class ScenarioSession:
                 except TransitionError as exc:
                     await self._emit(ErrorEvent(code=ErrorCode.EVENT_NOT_ALLOWED, message=str(exc)))
                 except ModelGaveUp as exc:
-                    logger.error("%s; ending the session", exc)
+                    logger.warning("%s; ending the session", exc)
                     await self._fail(ErrorCode.ENGINE_UNAVAILABLE, str(exc))
                     return
                 await self._keeper.answered(self.dialog_state, isinstance(turn, _Turn))
