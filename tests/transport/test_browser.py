@@ -127,9 +127,13 @@ async def test_a_reloaded_tab_takes_its_dialog_up_again(tmp_path: Path) -> None:
             await page.fill("#text-input", turn)
             await page.press("#text-input", "Enter")
             await expect(page.locator(".turn.you .text").last).to_have_text(turn)
-        await expect_card(page, "hotel", "receptionist", "check in")
+        await expect_card(page, "hotel", "receptionist", "check in")  # its options held too
+        await page.click("#confirm")
+        await expect(page.locator("#roleplay")).to_be_visible(timeout=WAIT_MS)
+        await page.click("#end-roleplay")
+        await expect(page.locator("#feedback")).to_be_visible(timeout=WAIT_MS)
         gone = await page.evaluate("() => sessionStorage.getItem('scenario-engine.resume')")
-        assert gone is None  # completed: a reload starts a new dialog
+        assert gone is None  # over: a reload starts a new dialog
 
 
 async def test_push_to_talk_commits_on_release(tmp_path: Path) -> None:
