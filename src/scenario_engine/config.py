@@ -82,18 +82,31 @@ class AppConfig(BaseSettings):
     )
 
     # --- local engine ---------------------------------------------------------------------------
+    local_recognizer: Literal["whisper", "fast"] = Field(
+        "whisper",
+        description="whisper = Whisper tiny.en (accurate; ~0.5 s of CPU a turn); "
+        "fast = pocketsphinx (streaming, cheap, weaker).",
+    )
     local_asr_workers: int = Field(
         2, ge=1, le=32, description="Speech recognition processes (one per core is right)."
     )
+    local_whisper_threads: int = Field(
+        2, ge=1, le=32, description="CPU threads of each Whisper process."
+    )
     local_asr_decoders_per_worker: int = Field(
-        8, ge=1, le=64, description="Turns one recognition process decodes at once (~16 MB each)."
+        8, ge=1, le=64, description="fast: turns one process decodes at once (~16 MB each)."
     )
     local_asr_biasing: Literal["blend", "general"] = Field(
-        "blend", description="blend = domain model mixed with common English; general = off."
+        "blend", description="fast: blend = domain model mixed with common English; general = off."
     )
     vad_silence_ms: int = Field(
         500, ge=100, le=5000, description="Silence that ends a turn (local server VAD)."
     )
+    vad_pause_ms: int = Field(
+        200, ge=0, le=5000,
+        description="whisper: silence after which a turn is decoded early (0: off; kept if "
+        "the turn ends, dropped if speech goes on).",
+    )  # fmt: skip
 
     # --- access ---------------------------------------------------------------------------------
     auth: Literal["auto", "on", "off"] = Field(

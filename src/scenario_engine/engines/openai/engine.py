@@ -45,6 +45,9 @@ class OpenAIEngine:
             turn_detection="server_vad" if config.server_vad else "manual",
         )
 
+    async def start(self) -> None:
+        """Nothing to load: the client connects per request."""
+
     def open_speech_input(self) -> OpenAISpeechInput:
         return OpenAISpeechInput(
             self._client,

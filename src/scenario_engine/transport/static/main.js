@@ -12,7 +12,9 @@ const FATAL_CODES = new Set([
   "engine_unavailable", "internal_error", "idle_timeout", "session_timeout", "server_busy",
   "server_shutting_down", "unauthorized", "origin_not_allowed",
 ]);
-const RETRY_CODES = new Set(["no_speech_recognized", "transcription_failed", "input_audio_commit_empty"]);
+const RETRY_CODES = new Set([
+  "no_speech_recognized", "speech_not_english", "transcription_failed", "input_audio_commit_empty",
+]);
 
 const microphone = new Microphone();
 const player = new Player(() => afterSpeaking());
