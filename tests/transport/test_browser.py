@@ -84,11 +84,14 @@ async def test_typed_dialog_in_the_text_box(tmp_path: Path) -> None:
     async with running_server(LOCAL) as url, chromium(tmp_path) as browser:
         page = await browser.new_page()
         await open_page(page, url)
-        for turn in ["um i am in the hotel", "the receptionist", "체크인하고 싶어요"]:
+        turns = ["um i am in the hotel", "the receptionist", "체크인하고 싶어요"]
+        for answered, turn in enumerate(turns, 1):
             await expect(page.locator("#text-input")).to_be_enabled()
             await page.fill("#text-input", turn)
             await page.press("#text-input", "Enter")
             await expect(page.locator(".turn.you .text").last).to_have_text(turn)
+            # This turn's own reply, not the last one's (on a busy machine it comes later).
+            await expect(page.locator(".turn.service .text")).to_have_count(answered)
             await expect(page.locator(".turn.service .text").last).not_to_have_text("")
         await expect_card(page, "hotel", "receptionist", "check in")
         texts = await page.locator(".turn .text").all_inner_texts()
