@@ -9,6 +9,7 @@ whatever needs it; nothing below the CLI reads ``os.environ``.
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -22,6 +23,20 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 EngineName = Literal["local", "openai"]
+PartChoice = Literal["auto", "local", "openai"]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineParts:
+    """Which engine each part comes from."""
+
+    speech_input: EngineName
+    llm: EngineName
+    speech_output: EngineName
+
+    @classmethod
+    def everywhere(cls, name: EngineName) -> EngineParts:
+        return cls(name, name, name)
 
 
 def _env(name: str) -> AliasChoices:
@@ -37,6 +52,17 @@ class AppConfig(BaseSettings):
     # --- engine selection -------------------------------------------------------------------
     engine: Literal["auto", "local", "openai"] = Field(
         "auto", description="auto = openai when OPENAI_API_KEY is set, else local"
+    )
+    speech_input: PartChoice = Field(
+        "auto", description="Speech recognition from local or openai; auto = as the engine."
+    )
+    llm: PartChoice = Field(
+        "auto",
+        description="Extraction and replies from local rules or an OpenAI-compatible chat "
+        "server; auto = openai when SCENARIO_ENGINE_LLM_BASE_URL is set, else as the engine.",
+    )
+    speech_output: PartChoice = Field(
+        "auto", description="Speech synthesis from local or openai; auto = as the engine."
     )
     server_vad: bool = Field(
         True, description="The service detects the end of a turn; off: the client commits."
@@ -137,8 +163,17 @@ class AppConfig(BaseSettings):
     )
     llm_model: str = Field(
         "gpt-4o-mini",
-        validation_alias=_env("OPENAI_LLM_MODEL"),
-        description="Model of extraction, questions, final text and fallback.",
+        validation_alias=AliasChoices("OPENAI_LLM_MODEL", "SCENARIO_ENGINE_LLM_MODEL", "llm_model"),
+        description="Model of extraction, questions, final text and fallback "
+        "(also SCENARIO_ENGINE_LLM_MODEL; e.g. llama3.2 on Ollama).",
+    )
+    llm_base_url: str | None = Field(
+        None,
+        description="An OpenAI-compatible chat server for the LLM alone (Ollama, llama.cpp "
+        "server, vLLM: http://127.0.0.1:11434/v1); no OpenAI key needed.",
+    )
+    llm_api_key: SecretStr | None = Field(
+        None, description="Key of the LLM_BASE_URL server, if it wants one."
     )
     transcription_model: str = Field(
         "gpt-4o-transcribe", description="Realtime transcription model."
@@ -190,6 +225,17 @@ class AppConfig(BaseSettings):
         if self.engine != "auto":
             return self.engine
         return "openai" if self.openai_api_key else "local"
+
+    @property
+    def resolved_parts(self) -> EngineParts:
+        """Each part's engine: its own setting, else the LLM server's, else the engine's."""
+        bundle = self.resolved_engine
+        llm_default: EngineName = "openai" if self.llm_base_url else bundle
+        return EngineParts(
+            bundle if self.speech_input == "auto" else self.speech_input,
+            llm_default if self.llm == "auto" else self.llm,
+            bundle if self.speech_output == "auto" else self.speech_output,
+        )
 
 
 def _is_loopback(host: str) -> bool:

@@ -10,17 +10,12 @@ and borrows the shared workers only while a turn is being recognized.
 
 from __future__ import annotations
 
-from scenario_engine.config import AppConfig
-from scenario_engine.domain.llm import ScenarioLLM
-from scenario_engine.engines.base import EngineInfo, SpeechOutput
+from scenario_engine.config import AppConfig, EngineParts
+from scenario_engine.engines.assembled import AssembledEngine
 from scenario_engine.engines.local.domain_lm import DomainPhrases
-from scenario_engine.engines.local.llm import LocalScenarioLLM
 from scenario_engine.engines.local.recognition import TurnRecognizer
 from scenario_engine.engines.local.recognizer import LocalRecognizer, RecognizerSettings
-from scenario_engine.engines.local.speech_input import LocalSpeechInput
-from scenario_engine.engines.local.speech_output import LocalSpeechOutput
 from scenario_engine.engines.local.sphinx_models import Biasing
-from scenario_engine.engines.local.vad import VadSettings
 from scenario_engine.engines.local.vocabulary import load_vocabulary
 from scenario_engine.engines.local.whisper_model import verified_weights
 from scenario_engine.engines.local.whisper_prompt import vocabulary_prompt
@@ -49,34 +44,8 @@ def build_recognizer(config: AppConfig) -> TurnRecognizer:
     )
 
 
-class LocalEngine:
+class LocalEngine(AssembledEngine):
+    """Every part local."""
+
     def __init__(self, config: AppConfig) -> None:
-        self.llm: ScenarioLLM = LocalScenarioLLM()
-        self._speech_output = LocalSpeechOutput()
-        self.speech_output: SpeechOutput = self._speech_output
-        self._server_vad = config.server_vad
-        self._vad = VadSettings(
-            end_silence_ms=config.vad_silence_ms, pause_ms=config.vad_pause_ms or None
-        )
-        self._recognizer = build_recognizer(config)
-        self.info = EngineInfo(
-            name="local",
-            speech_input=self._recognizer.name,
-            llm=LocalScenarioLLM.name,
-            speech_output="espeak-ng",
-            turn_detection="server_vad" if config.server_vad else "manual",
-        )
-
-    async def start(self) -> None:
-        """Start the recognizer's workers (Whisper: load and warm up, ~2 s)."""
-        await self._recognizer.start()
-
-    def open_speech_input(self) -> LocalSpeechInput:
-        return LocalSpeechInput(self._recognizer, server_vad=self._server_vad, vad=self._vad)
-
-    def unready_reason(self) -> str | None:
-        return None if self._recognizer.ready else "the speech recognizer is starting"
-
-    async def aclose(self) -> None:
-        self._speech_output.close()
-        await self._recognizer.aclose()
+        super().__init__(config, EngineParts.everywhere("local"))
