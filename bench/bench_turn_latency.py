@@ -1,6 +1,8 @@
-"""Turn latency of the local engine through the service: end of the learner's turn -> first audio.
+"""Turn latency through the service: end of the learner's turn -> first reply audio.
 
 Run: ``.venv/bin/python bench/bench_turn_latency.py`` (a few minutes; ``--smoke``: seconds).
+``--engine openai`` runs the spoken dialog against the fake OpenAI peer under its latency
+model instead (bench/openai_turns.py says how); what follows describes the local engine.
 
 The real server (``serve --engine local``, its own process) and one WebSocket client, one
 session per utterance, one turn at a time. Utterances are the English first turns of the
@@ -39,6 +41,7 @@ from pathlib import Path
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from openai_turns import run_openai
 from procs import ROOT, in_own_session, running, start_server
 from scenario_engine.engines.local.speech_output import LocalSpeechOutput
 
@@ -208,8 +211,18 @@ def main() -> None:
     parser.add_argument("--kinds", nargs="+", default=["text", "commit", "vad"],
                         choices=["text", "commit", "vad"])
     parser.add_argument("--json", action="store_true", help="also print every turn")
+    parser.add_argument("--engine", choices=["local", "openai"], default="local")
+    parser.add_argument("--dialogs", type=int, default=10, help="openai: spoken 3-turn dialogs")
+    parser.add_argument("--latency", default="typical", help="openai: the fake peer's model")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="openai: a service setting, e.g. SCENARIO_ENGINE_VAD_SILENCE_MS=300")
     args = parser.parse_args()
     in_own_session(sys.argv)
+    if args.engine == "openai":
+        settings = dict(item.split("=", 1) for item in args.set)
+        logs = Path(tempfile.mkdtemp(prefix="bench_turn_openai_"))
+        asyncio.run(run_openai(logs, 1 if args.smoke else args.dialogs, args.latency, settings))
+        return
     if args.smoke:
         args.utterances, args.repeats, args.voice_utterances = 2, 1, 1
         args.kinds = ["text", "commit"]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from scenario_engine.domain import phrasing
+from scenario_engine.domain.llm import TurnAnswer
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.domain.state import ScenarioState
 from scenario_engine.engines.base import (
@@ -26,6 +26,7 @@ from scenario_engine.engines.base import (
     SpeechStopped,
     TranscriptReady,
 )
+from scenario_engine.engines.local.practice import LocalPracticeLLM
 from scenario_engine.engines.local.speech_output import LocalSpeechOutput
 from tests.domain.scripted_llm import ScriptedLLM
 
@@ -103,13 +104,20 @@ class LoudnessSpeechInput:
 
 
 class PhrasedLLM(ScriptedLLM):
-    """Scripted extraction, but the domain's real wording, so pages and logs read naturally."""
+    """Scripted extraction and no text of its own, so the builder speaks the domain's real
+    wording and pages and logs read naturally."""
 
-    async def follow_up(self, slot: Slot, state: ScenarioState) -> str:
-        return phrasing.follow_up_question(slot, state.slots, state.attempts)
+    async def turn(self, utterance: str, state: ScenarioState, ask_order: Sequence[Slot]) -> (
+        TurnAnswer
+    ):
+        answer = await super().turn(utterance, state, ask_order)
+        await answer.discard()
+        return TurnAnswer(answer.slots)
 
-    async def final(self, state: ScenarioState) -> str:
-        return phrasing.final_text(state.slots)
+    async def fallback(self, state: ScenarioState) -> TurnAnswer:
+        answer = await super().fallback(state)
+        await answer.discard()
+        return TurnAnswer(answer.slots)
 
 
 class StubEngine:
@@ -131,6 +139,7 @@ class StubEngine:
             turn_detection="server_vad" if server_vad else "manual",
         )
         self.llm = PhrasedLLM(extractions)
+        self.practice = LocalPracticeLLM()
         self.speech_output = LocalSpeechOutput()
         self.inputs: list[LoudnessSpeechInput] = []
         self._transcripts = transcripts

@@ -7,7 +7,11 @@ Then start the service against it, e.g.::
 
 ``--transcript FILE=TEXT`` registers a raw PCM16 24 kHz file whose audio is transcribed as TEXT;
 ``--say TEXT`` (repeatable) is the transcript of each committed turn matching no file, in order;
-``--answers FILE`` reads a JSON list of chat answers (strings or objects) served in order.
+``--answers FILE`` reads a JSON list of chat answers (strings or objects) served in order;
+``--dialog`` serves the spoken hotel dialog of the end-to-end tests (tests/engines/openai/dialog.py:
+its tones are transcribed, its chat answers computed from each prompt).
+``--latency`` adds the real API's delays (``typical``, or ``name=ms,...``: see latency.py); the
+default is ``$FAKE_OPENAI_LATENCY``, else off.
 """
 
 from __future__ import annotations
@@ -16,13 +20,18 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 from pathlib import Path
 
+from tests.engines.openai.dialog import script_dialog
+from tests.fake_openai.latency import ENV_VAR, LatencyModel
 from tests.fake_openai.server import FakeOpenAI
 
 
 def _build(args: argparse.Namespace) -> FakeOpenAI:
-    peer = FakeOpenAI(port=args.port)
+    peer = FakeOpenAI(port=args.port, latency=LatencyModel.parse(args.latency))
+    if args.dialog:
+        script_dialog(peer)
     for entry in args.transcript:
         path, _, text = entry.partition("=")
         peer.realtime.transcripts[Path(path).read_bytes()] = text
@@ -34,7 +43,8 @@ def _build(args: argparse.Namespace) -> FakeOpenAI:
 
 async def _serve(peer: FakeOpenAI) -> None:
     await peer.start()
-    print(f"fake OpenAI listening: OPENAI_BASE_URL={peer.base_url}", flush=True)
+    print(f"fake OpenAI listening: OPENAI_BASE_URL={peer.base_url} latency={peer.latency}",
+          flush=True)
     try:
         await asyncio.Event().wait()
     finally:
@@ -50,6 +60,9 @@ def main() -> None:
     parser.add_argument("--transcript", action="append", default=[], metavar="FILE=TEXT")
     parser.add_argument("--say", action="append", default=[], metavar="TEXT")
     parser.add_argument("--answers", metavar="FILE")
+    parser.add_argument("--dialog", action="store_true", help="serve the hotel test dialog")
+    parser.add_argument("--latency", default=os.environ.get(ENV_VAR, "off"),
+                        metavar="typical|name=ms,...")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(_build(args)))

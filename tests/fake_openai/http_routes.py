@@ -1,7 +1,11 @@
 """The fake peer's HTTP endpoints: chat completions and speech, with scripted faults.
 
 Request bodies are checked against ``CreateChatCompletionRequest`` / ``CreateSpeechRequest``
-and the chat reply against ``CreateChatCompletionResponse`` before it is sent.
+and the chat reply against ``CreateChatCompletionResponse`` before it is sent. A streamed
+reply (``stream: true``) is that same checked completion cut into server-sent chunks, one per
+token: the extracted schema file has no stream chunk schema, so the chunks are derived from a
+validated whole instead (``chunk_events``) and the SDK's own stream parser reads them.
+Delays follow the peer's ``LatencyModel``.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ import json
 import math
 import struct
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from tests.fake_openai.latency import LatencyModel, tokens
 from tests.fake_openai.schemas import WireChecker
 from tests.fake_openai.script import ChatScript, HttpFault, SpeechScript
 
@@ -71,7 +76,28 @@ def chat_completion(body: dict[str, Any], content: str) -> dict[str, Any]:
     }
 
 
-def make_chat_endpoint(script: ChatScript, checker: WireChecker) -> Any:
+def chunk_events(answer: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
+    """``answer`` (a checked completion) as stream chunks: the role, one chunk per token, the
+    finish reason, and the usage when ``stream_options.include_usage`` asked for it."""
+    choice = answer["choices"][0]
+    head = {"id": answer["id"], "object": "chat.completion.chunk",
+            "created": answer["created"], "model": answer["model"]}
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+        return {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish,
+                                     "logprobs": None}]}
+
+    events = [chunk({"role": "assistant", "content": ""})]
+    events += [chunk({"content": token}) for token in tokens(choice["message"]["content"])]
+    events.append(chunk({}, choice["finish_reason"]))
+    if (body.get("stream_options") or {}).get("include_usage"):
+        events.append({**head, "choices": [], "usage": answer["usage"]})
+    return events
+
+
+def make_chat_endpoint(
+    script: ChatScript, checker: WireChecker, latency: Callable[[], LatencyModel]
+) -> Any:
     async def chat(request: Request) -> Response:
         body = await _read_json(request, checker, "CreateChatCompletionRequest")
         reply = script.next_reply(body)
@@ -82,9 +108,30 @@ def make_chat_endpoint(script: ChatScript, checker: WireChecker) -> Any:
             reply = script.responder(body)
         answer = chat_completion(body, ChatScript.content_of(reply))
         checker.check("CreateChatCompletionResponse", answer)
+        model = latency()
+        if body.get("stream"):
+            return StreamingResponse(_sse(chunk_events(answer, body), model),
+                                     media_type="text/event-stream")
+        await asyncio.sleep(model.chat_seconds(len(tokens(answer["choices"][0]["message"]
+                                                                ["content"]))))
         return JSONResponse(answer)
 
     return chat
+
+
+async def _sse(events: list[dict[str, Any]], model: LatencyModel) -> AsyncIterator[bytes]:
+    """Server-sent events on the model's clock: the first token after ``chat_first_token_s``,
+    each later one ``chat_per_token_s`` after the previous."""
+    first_token = True
+    for event in events:
+        carries_token = bool(event["choices"] and event["choices"][0]["delta"].get("content"))
+        if carries_token:
+            delay = model.chat_first_token_s if first_token else model.chat_per_token_s
+            first_token = False
+            if delay:
+                await asyncio.sleep(delay)
+        yield f"data: {json.dumps(event)}\n\n".encode()
+    yield b"data: [DONE]\n\n"
 
 
 def tone(n_bytes: int, frequency: float = 220.0, amplitude: int = 6000) -> bytes:
@@ -96,7 +143,9 @@ def tone(n_bytes: int, frequency: float = 220.0, amplitude: int = 6000) -> bytes
     )
 
 
-def make_speech_endpoint(script: SpeechScript, checker: WireChecker) -> Any:
+def make_speech_endpoint(
+    script: SpeechScript, checker: WireChecker, latency: Callable[[], LatencyModel]
+) -> Any:
     async def speech(request: Request) -> Response:
         body = await _read_json(request, checker, "CreateSpeechRequest")
         script.requests.append(body)
@@ -108,7 +157,11 @@ def make_speech_endpoint(script: SpeechScript, checker: WireChecker) -> Any:
             checker.violations.append("speech requested in a format other than pcm")
         pcm = tone(len(body["input"]) * script.bytes_per_char)
 
+        first_byte_s = latency().speech_first_byte_s
+
         async def chunks() -> AsyncIterator[bytes]:
+            if first_byte_s:
+                await asyncio.sleep(first_byte_s)
             for start in range(0, len(pcm), script.chunk_bytes):
                 if start and script.chunk_delay_s:
                     await asyncio.sleep(script.chunk_delay_s)

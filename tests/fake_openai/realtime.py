@@ -13,10 +13,12 @@ import binascii
 import itertools
 import json
 import time
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from tests.fake_openai.latency import LatencyModel
 from tests.fake_openai.schemas import WireChecker
 from tests.fake_openai.script import RealtimeScript
 from tests.fake_openai.vad import EnergyVad, VadStarted, VadStopped
@@ -52,8 +54,10 @@ def default_session() -> dict[str, Any]:
 class RealtimePeerSession:
     """Serves one accepted WebSocket until it closes or a test drops it."""
 
-    def __init__(self, ws: WebSocket, script: RealtimeScript, checker: WireChecker) -> None:
+    def __init__(self, ws: WebSocket, script: RealtimeScript, checker: WireChecker,
+                 latency: Callable[[], LatencyModel] = LatencyModel) -> None:
         self.ws = ws
+        self._latency = latency
         self.script = script
         self.checker = checker
         self.session = default_session()
@@ -129,6 +133,17 @@ class RealtimePeerSession:
         if self.script.update_delay_s:
             await asyncio.sleep(self.script.update_delay_s)
         await self.send({"type": "session.updated", "session": self.session})
+        if self.script.drop_after_update_s is not None:
+            self._spawn(self._drop_later(self.script.drop_after_update_s))
+
+    async def _drop_later(self, delay_s: float) -> None:
+        await asyncio.sleep(delay_s)
+        await self.drop()
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _on_input_audio_buffer_append(self, event: dict[str, Any]) -> None:
         try:
@@ -168,13 +183,12 @@ class RealtimePeerSession:
         await self.send({"type": "input_audio_buffer.committed",
                          "previous_item_id": self.last_item_id, "item_id": item_id})
         self.last_item_id = item_id
-        task = asyncio.create_task(self._transcribe(item_id, audio))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(self._transcribe(item_id, audio))
 
     async def _transcribe(self, item_id: str, audio: bytes) -> None:
-        if self.script.transcription_delay_s:
-            await asyncio.sleep(self.script.transcription_delay_s)
+        delay = self.script.transcription_delay_s + self._latency().transcript_after_commit_s
+        if delay:
+            await asyncio.sleep(delay)
         text = self.script.transcribe(audio)
         try:
             for word in text.split(" ") if text else []:

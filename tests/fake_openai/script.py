@@ -36,10 +36,13 @@ ChatResponder = Callable[[dict[str, Any]], str | dict[str, Any]]
 
 
 def default_chat_responder(request: dict[str, Any]) -> str | dict[str, Any]:
-    """JSON-schema requests get an all-null extraction, plain ones a generic question."""
+    """JSON-schema requests get an all-null extraction and a question about the place,
+    plain ones that question alone."""
+    question = "Where are you right now?"
     if request.get("response_format", {}).get("type") == "json_schema":
-        return {"place": None, "partner": None, "goal": None}
-    return "Where are you right now?"
+        return {"place": None, "partner": None, "goal": None, "asks_about": "place",
+                "reply": question}
+    return question
 
 
 @dataclass
@@ -54,7 +57,9 @@ class ChatScript:
 
     @staticmethod
     def content_of(reply: str | dict[str, Any]) -> str:
-        return reply if isinstance(reply, str) else json.dumps(reply)
+        """The message content: text as is, an object as compact JSON (as the real API
+        writes structured output, which the latency model counts in tokens)."""
+        return reply if isinstance(reply, str) else json.dumps(reply, separators=(",", ":"))
 
 
 @dataclass
@@ -87,6 +92,8 @@ class RealtimeScript:
     update_delay_s: float = 0.0
     """Wait before answering ``session.update`` (a stall past the client's timeout)."""
     transcription_delay_s: float = 0.0
+    drop_after_update_s: float | None = None
+    """Drop every socket this long after it is configured: each reconnect succeeds, then fails."""
     handshakes: int = 0
     auth_headers: list[str] = field(default_factory=list)
     queries: list[dict[str, str]] = field(default_factory=list)

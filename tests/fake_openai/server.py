@@ -17,15 +17,20 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from tests.fake_openai.http_routes import make_chat_endpoint, make_speech_endpoint
+from tests.fake_openai.latency import LatencyModel
 from tests.fake_openai.realtime import RealtimePeerSession
 from tests.fake_openai.schemas import WireChecker
 from tests.fake_openai.script import ChatScript, RealtimeScript, SpeechScript
 
 
 class FakeOpenAI:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, latency: LatencyModel | None = None
+    ) -> None:
         self.host = host
         self.port = port
+        self.latency = latency or LatencyModel()
+        """Delays of the real API (off by default); read at each request, so a test may swap it."""
         self.checker = WireChecker()
         self.realtime = RealtimeScript()
         self.chat = ChatScript()
@@ -34,9 +39,11 @@ class FakeOpenAI:
         self.app = Starlette(
             routes=[
                 WebSocketRoute("/v1/realtime", self._realtime_endpoint),
-                Route("/v1/chat/completions", make_chat_endpoint(self.chat, self.checker),
+                Route("/v1/chat/completions",
+                      make_chat_endpoint(self.chat, self.checker, lambda: self.latency),
                       methods=["POST"]),
-                Route("/v1/audio/speech", make_speech_endpoint(self.speech, self.checker),
+                Route("/v1/audio/speech",
+                      make_speech_endpoint(self.speech, self.checker, lambda: self.latency),
                       methods=["POST"]),
             ]
         )
@@ -61,7 +68,7 @@ class FakeOpenAI:
             await ws.close(code=1008)  # before accept: the handshake is refused with 403
             return
         await ws.accept()
-        session = RealtimePeerSession(ws, self.realtime, self.checker)
+        session = RealtimePeerSession(ws, self.realtime, self.checker, lambda: self.latency)
         self.sessions.append(session)
         try:
             await session.serve()

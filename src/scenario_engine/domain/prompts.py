@@ -1,4 +1,4 @@
-"""Prompt builders for the four model calls, and the Korean fallback message.
+"""Prompt builders for the two model calls, and the Korean fallback message.
 
 The learner's words always enter a prompt as quoted JSON data inside a clearly delimited
 block, never as instructions, so "ignore previous instructions" stays learner text.
@@ -7,6 +7,7 @@ block, never as instructions, so "ignore previous instructions" stays learner te
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scenario_engine.domain.slots import Slot
@@ -51,7 +52,26 @@ def _known(state: ScenarioState) -> str:
     return json.dumps({slot.value: state.slots.get(slot) for slot in Slot}, ensure_ascii=False)
 
 
-def build_extract_prompt(utterance: str, state: ScenarioState) -> Prompt:
+def _next_task(ask_order: Sequence[Slot]) -> str:
+    order = "; ".join(f"{slot.value} = {SLOT_DESCRIPTIONS[slot]}" for slot in ask_order)
+    return (
+        "Then write what to say next, in simple English. Combine the known slots with those "
+        "you extracted (a new value replaces an old one). If a slot is still unknown, set "
+        "asks_about to the first unknown slot of this order: "
+        f"{order}. Write in reply one short, friendly question about it (at most 15 "
+        "words) that mentions what is known where it helps. If every slot is known, set "
+        f"asks_about to null and write in reply: {_FINAL_TASK}"
+    )
+
+
+_FINAL_TASK = (
+    "one or two short sentences that confirm the scenario to the learner and open the "
+    "role-play with your first line as the partner (null means unknown: do not invent it)."
+)
+
+
+def build_turn_prompt(utterance: str, state: ScenarioState, ask_order: Sequence[Slot]) -> Prompt:
+    """The one call of a learner turn: extract the slots, then the question or final text."""
     asked = (
         f"The learner is answering a question about the {state.awaiting.value}: "
         f"{SLOT_DESCRIPTIONS[state.awaiting]}. "
@@ -60,34 +80,17 @@ def build_extract_prompt(utterance: str, state: ScenarioState) -> Prompt:
     )
     user = (
         f"{_EXTRACT_TASK}\nKnown so far: {_known(state)}\n{asked}"
-        f"New words of the learner:\n{_quoted([utterance])}"
-    )
-    return Prompt(_SYSTEM, user)
-
-
-def build_follow_up_prompt(slot: Slot, state: ScenarioState) -> Prompt:
-    user = (
-        "Ask the learner one short, friendly question in simple English (at most 15 words) "
-        f"about the {slot.value}: {SLOT_DESCRIPTIONS[slot]}. Mention what is already known "
-        f"where it helps. Known so far: {_known(state)}. Reply with the question only."
-    )
-    return Prompt(_SYSTEM, user)
-
-
-def build_final_prompt(state: ScenarioState) -> Prompt:
-    user = (
-        "In one or two short sentences of simple English, confirm the scenario to the learner "
-        "and open the role-play by speaking your first line as the partner. "
-        f"Scenario: {_known(state)} (null means unknown: do not invent it). "
-        "Reply with the spoken text only."
+        f"New words of the learner:\n{_quoted([utterance])}\n{_next_task(ask_order)}"
     )
     return Prompt(_SYSTEM, user)
 
 
 def build_fallback_prompt(state: ScenarioState) -> Prompt:
+    """The last try: extract from the whole conversation, then the final text."""
     user = (
         f"{_EXTRACT_TASK} This is the last try: read the whole conversation below and fill "
         "what the learner stated anywhere in it; null for the rest.\n"
-        f"Everything the learner said, in order:\n{_quoted(state.turns)}"
+        f"Everything the learner said, in order:\n{_quoted(state.turns)}\n"
+        f"Then set asks_about to null and write in reply, in simple English, {_FINAL_TASK}"
     )
     return Prompt(_SYSTEM, user)

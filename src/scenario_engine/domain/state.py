@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from scenario_engine.domain.slots import Slot, SlotValues
 
@@ -48,3 +49,26 @@ class ScenarioState:
             "conversation_partner": self.slots.partner,
             "conversation_goal": self.slots.goal,
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (the session store keeps it); ``from_dict`` reads it back."""
+        return {
+            "slots": {slot.value: self.slots.get(slot) for slot in Slot},
+            "attempts": self.attempts,
+            "asked_fields": [slot.value for slot in self.asked_fields],
+            "awaiting": self.awaiting.value if self.awaiting else None,
+            "turns": list(self.turns),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScenarioState:
+        """The inverse of ``to_dict``; keys added later have defaults, so old data still loads."""
+        slots = data.get("slots") or {}
+        awaiting = data.get("awaiting")
+        return cls(
+            slots=SlotValues(**{slot.value: slots.get(slot.value) for slot in Slot}),
+            attempts=int(data.get("attempts", 0)),
+            asked_fields=[Slot(value) for value in data.get("asked_fields", [])],
+            awaiting=Slot(awaiting) if awaiting else None,
+            turns=[str(turn) for turn in data.get("turns", [])],
+        )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from scenario_engine.config import AppConfig, EngineParts
 from scenario_engine.domain.llm import ScenarioLLM
+from scenario_engine.domain.practice import PracticeLLM
 from scenario_engine.engines.base import EngineInfo, SpeechInput, SpeechOutput
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class AssembledEngine:
         self._recognizer: TurnRecognizer | None = None
         self._vad: VadSettings | None = None
         self._reconnect: ReconnectPolicy | None = None
-        self.llm, llm_name = self._build_llm()
+        self.llm, self.practice, llm_name = self._build_llm()
         self.speech_output, output_name = self._build_speech_output()
         input_name = self._build_speech_input()
         sides = {parts.speech_input, parts.llm, parts.speech_output}
@@ -63,14 +64,17 @@ class AssembledEngine:
         self._clients.append(self._given_client)
         return self._given_client
 
-    def _build_llm(self) -> tuple[ScenarioLLM, str]:
+    def _build_llm(self) -> tuple[ScenarioLLM, PracticeLLM, str]:
+        """The scenario LLM and the practice partner: both from the LLM part's side."""
         config = self._config
         if self.parts.llm == "local":
             from scenario_engine.engines.local.llm import LocalScenarioLLM
+            from scenario_engine.engines.local.practice import LocalPracticeLLM
 
-            return LocalScenarioLLM(), LocalScenarioLLM.name
+            return LocalScenarioLLM(), LocalPracticeLLM(), LocalScenarioLLM.name
         from scenario_engine.engines.openai.client import build_llm_client
         from scenario_engine.engines.openai.llm import OpenAIScenarioLLM
+        from scenario_engine.engines.openai.practice import OpenAIPracticeLLM
 
         if config.llm_base_url is None:
             client = self._openai_client()
@@ -83,7 +87,8 @@ class AssembledEngine:
             max_retries=config.max_retries,
             retry_base_delay_s=config.openai_retry_initial_delay_s,
         )
-        return llm, f"openai-chat/{config.llm_model}"
+        practice = OpenAIPracticeLLM(client, model=config.llm_model, max_retries=config.max_retries)
+        return llm, practice, f"openai-chat/{config.llm_model}"
 
     def _build_speech_output(self) -> tuple[SpeechOutput, str]:
         config = self._config
@@ -117,6 +122,8 @@ class AssembledEngine:
             attempts=config.realtime_reconnect_attempts,
             initial_delay_s=config.realtime_reconnect_initial_delay_s,
             max_delay_s=config.realtime_reconnect_max_delay_s,
+            drops_per_turn=config.realtime_drops_per_turn,
+            drops_per_session=config.realtime_drops_per_session,
         )
         return f"openai-realtime-transcription/{config.transcription_model}"
 

@@ -8,6 +8,8 @@ model would, so the real builder, session and transport run unchanged.
 from __future__ import annotations
 
 import base64
+import json
+import re
 from typing import Any
 
 from tests.engines.openai.audio import silence, speech
@@ -20,6 +22,23 @@ PHRASES = [PLACE, PARTNER, GOAL]
 
 HOTEL = {"place": "hotel", "conversation_partner": "receptionist", "conversation_goal": "check in"}
 FINAL_TEXT = "Great, let's begin. Welcome to our hotel, how can I help you?"
+QUESTIONS = {
+    "partner": "Who are you talking to at the hotel?",
+    "goal": "What do you want to do there?",
+    "place": "Where are you?",
+}
+
+
+def one_call_answer(turn: int) -> dict[str, Any]:
+    """What a model answers after ``turn`` in one structured call: the slots of that turn,
+    then the next question (or the final text once every slot is known)."""
+    slots: dict[str, str | None] = {"place": None, "partner": None, "goal": None}
+    slots.update(PHRASES[turn][1])
+    known = {name for _, found in PHRASES[: turn + 1] for name in found}
+    missing = [name for name in ("place", "partner", "goal") if name not in known]
+    if not missing:
+        return {**slots, "asks_about": None, "reply": FINAL_TEXT}
+    return {**slots, "asks_about": missing[0], "reply": QUESTIONS[missing[0]]}
 
 
 def phrase_tone(index: int) -> bytes:
@@ -33,24 +52,22 @@ def phrase_audio(index: int) -> bytes:
 
 
 def respond(request: dict[str, Any]) -> str | dict[str, Any]:
+    """What a model would answer the service's prompts (domain/prompts.py) in this dialog."""
     user = str(request["messages"][-1]["content"])
-    if request.get("response_format", {}).get("type") == "json_schema":
-        learner = user[user.rindex("<learner>") :]
-        slots: dict[str, str | None] = {"place": None, "partner": None, "goal": None}
-        for text, found in PHRASES:
-            if text in learner:
-                slots.update(found)
-        return slots
-    if "confirm" in user.lower():
-        return FINAL_TEXT
-    for slot, question in (
-        ("partner", "Who are you talking to at the hotel?"),
-        ("goal", "What do you want to do there?"),
-        ("place", "Where are you?"),
-    ):
-        if f"about the {slot}" in user:
-            return question
-    return "Could you tell me more?"
+    learner = user[user.index("<learner>") : user.index("</learner>")]
+    slots: dict[str, str | None] = {"place": None, "partner": None, "goal": None}
+    for text, found in PHRASES:
+        if text in learner:
+            slots.update(found)
+    if "last try" in user:
+        return {**slots, "asks_about": None, "reply": FINAL_TEXT}
+    known = json.loads(user[user.index("Known so far: ") + 14 :].split("\n", 1)[0])
+    merged = {name: slots[name] or known[name] for name in slots}
+    order = re.findall(r"(place|partner|goal) =", user[user.index("first unknown slot"):])
+    missing = [name for name in order if not merged[name]]
+    if not missing:
+        return {**slots, "asks_about": None, "reply": FINAL_TEXT}
+    return {**slots, "asks_about": missing[0], "reply": QUESTIONS[missing[0]]}
 
 
 def script_dialog(peer: FakeOpenAI) -> None:

@@ -41,7 +41,8 @@ def running(tmp_path: Path) -> Iterator[Running]:
     """The two documented commands, started as separate processes and stopped afterwards."""
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps([
-        {"place": "hotel", "partner": "receptionist", "goal": "check in"}, FINAL_TEXT
+        {"place": "hotel", "partner": "receptionist", "goal": "check in", "asks_about": None,
+         "reply": FINAL_TEXT}
     ]))
     ports = Running(free_port(), free_port(), tmp_path / "service.log")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -1,69 +1,50 @@
-"""OpenAIScenarioLLM: the four model calls of the builder over chat completions.
+"""OpenAIScenarioLLM: the builder's model calls over chat completions, streamed.
 
-Extraction and fallback ask for a strict JSON schema, so a reply is either the three slots or
-a failure we can see; follow-up and final texts are short plain text. The learner's words
-enter the prompt as quoted JSON data inside ``<learner>`` tags, never as instructions.
+A turn is one call: a strict JSON schema (``TURN_FORMAT``) brings the slots and the next
+thing to say together, streamed, so the call returns once the slots are read and the reply
+text follows while speech already starts (``AnswerReader``). The fallback extraction after
+``max_attempts`` is its own call of the same shape. The learner's words enter the prompt as
+quoted JSON data inside ``<learner>`` tags, never as instructions.
 
-One retry budget covers everything that can go wrong with a call (429, 5xx, timeouts,
-connection errors, a reply that does not parse or match the schema): ``max_retries`` retries
-with exponential backoff (or the server's ``retry-after``), then ``LLMError``. The SDK's own
-HTTP retries are switched off for these calls so the budget means what it says.
+One retry budget covers everything that can go wrong before the slots are read (429, 5xx,
+timeouts, connection errors, an answer that does not parse or match the schema):
+``max_retries`` retries with exponential backoff (or the server's ``retry-after``), then
+``LLMError``. A failure after that cannot be retried without saying things twice: the reply
+stream raises ``LLMError`` and the builder's fallback text covers it. The SDK's own HTTP
+retries are switched off for these calls so the budget means what it says.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Sequence
 
+import httpx2  # the SDK's HTTP layer: its errors surface while a streamed body is read
 from openai import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AsyncOpenAI,
+    AsyncStream,
 )
-from openai.types.chat import ChatCompletionMessageParam
-from openai.types.shared_params import ResponseFormatJSONSchema
+from openai.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
 
-from scenario_engine.domain.llm import LLMError
-from scenario_engine.domain.prompts import (
-    Prompt,
-    build_extract_prompt,
-    build_fallback_prompt,
-    build_final_prompt,
-    build_follow_up_prompt,
-)
-from scenario_engine.domain.slots import Slot, SlotValues
+from scenario_engine.domain.llm import LLMError, TextStream, TurnAnswer
+from scenario_engine.domain.prompts import Prompt, build_fallback_prompt, build_turn_prompt
+from scenario_engine.domain.slots import Slot
 from scenario_engine.domain.state import ScenarioState
+from scenario_engine.engines.openai.turn_answer import TURN_FORMAT, AnswerReader, BadAnswer
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
-SLOTS_FORMAT: ResponseFormatJSONSchema = {
-    "type": "json_schema",
-    "json_schema": {
-        "name": "scenario_slots",
-        "strict": True,
-        "schema": {
-            "type": "object",
-            "properties": {slot.value: {"type": ["string", "null"]} for slot in Slot},
-            "required": [slot.value for slot in Slot],
-            "additionalProperties": False,
-        },
-    },
-}
-"""Strict structured output: every slot present, each a string or null, nothing else."""
+MAX_COMPLETION_TOKENS = 300
+"""Slots and a sentence or two take ~60 tokens; more is a model that lost its way."""
 
-MAX_TEXT_CHARS = 600
-"""A spoken question or confirmation longer than this is a broken reply, not a short one."""
-
-
-class _BadReply(Exception):
-    """The model answered, but not with something usable."""
+_RETRYABLE = (BadAnswer, APIStatusError, APITimeoutError, APIConnectionError)
+_STREAM_ERRORS = (*_RETRYABLE, httpx2.HTTPError, OSError)
 
 
 class OpenAIScenarioLLM:
@@ -84,28 +65,22 @@ class OpenAIScenarioLLM:
         self._base_delay_s = retry_base_delay_s
         self._max_delay_s = retry_max_delay_s
 
-    async def extract(self, utterance: str, state: ScenarioState) -> SlotValues:
-        return await self._call(build_extract_prompt(utterance, state), _parse_slots)
+    async def turn(self, utterance: str, state: ScenarioState, ask_order: Sequence[Slot]) -> (
+        TurnAnswer
+    ):
+        return await self._answer(build_turn_prompt(utterance, state, ask_order))
 
-    async def follow_up(self, slot: Slot, state: ScenarioState) -> str:
-        return await self._call(build_follow_up_prompt(slot, state), _clean_text)
-
-    async def final(self, state: ScenarioState) -> str:
-        return await self._call(build_final_prompt(state), _clean_text)
-
-    async def fallback(self, state: ScenarioState) -> SlotValues:
-        return await self._call(build_fallback_prompt(state), _parse_slots)
+    async def fallback(self, state: ScenarioState) -> TurnAnswer:
+        return await self._answer(build_fallback_prompt(state))
 
     # --- one call, with its retries ---------------------------------------------------------
 
-    async def _call(self, prompt: Prompt, parse: Callable[[str], T]) -> T:
-        """``parse`` raises ``_BadReply`` for an unusable answer, which is retried like a 5xx."""
-        json_reply = parse is _parse_slots
+    async def _answer(self, prompt: Prompt) -> TurnAnswer:
         attempt = 0
         while True:
             try:
-                return parse(await self._complete(prompt, json_reply))
-            except (_BadReply, APIStatusError, APITimeoutError, APIConnectionError) as exc:
+                return await self._open(prompt)
+            except _RETRYABLE as exc:
                 code, retryable = _classify(exc)
                 if not retryable or attempt >= self._max_retries:
                     log.warning("llm call failed for good: %s after %d attempt(s)",
@@ -117,29 +92,37 @@ class OpenAIScenarioLLM:
                 await asyncio.sleep(delay)
                 attempt += 1
 
-    async def _complete(self, prompt: Prompt, json_reply: bool) -> str:
+    async def _open(self, prompt: Prompt) -> TurnAnswer:
+        """Start the streamed call and read it up to the reply; the rest streams on."""
         messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": prompt.system},
             {"role": "user", "content": prompt.user},
         ]
         try:
-            if json_reply:
-                response = await self._client.chat.completions.create(
-                    model=self._model, messages=messages, response_format=SLOTS_FORMAT,
-                    max_completion_tokens=200,
-                )
-            else:
-                response = await self._client.chat.completions.create(
-                    model=self._model, messages=messages, max_completion_tokens=200,
-                )
+            stream = await self._client.chat.completions.create(
+                model=self._model, messages=messages, response_format=TURN_FORMAT,
+                max_completion_tokens=MAX_COMPLETION_TOKENS, stream=True,
+            )
         except (ValueError, APIResponseValidationError):  # a body that is not a completion
-            raise _BadReply("unparsable response body") from None
-        if not response.choices:
-            raise _BadReply("no choices")
-        message = response.choices[0].message
-        if message.refusal or not message.content:
-            raise _BadReply("refusal or empty content")
-        return message.content
+            raise BadAnswer("unparsable response body") from None
+        reader = AnswerReader()
+        chunks = aiter(stream)
+        early = ""
+        try:
+            while reader.head is None:
+                try:
+                    chunk = await anext(chunks)
+                except StopAsyncIteration:  # ended before the reply began: read it whole
+                    early += reader.finish()
+                    assert reader.head is not None
+                    return TurnAnswer(reader.head.slots, reader.head.asks_about,
+                                      _once(early))
+                early += reader.feed(_content(chunk))
+        except BaseException:
+            await stream.close()
+            raise
+        return TurnAnswer(reader.head.slots, reader.head.asks_about,
+                          _rest(stream, chunks, reader, early))
 
     def _delay(self, attempt: int, exc: Exception) -> float:
         if isinstance(exc, APIStatusError):
@@ -161,13 +144,13 @@ _MESSAGES = {
 }
 
 
-def _classify(exc: Exception) -> tuple[str, bool]:
+def _classify(exc: BaseException) -> tuple[str, bool]:
     """Stable code, and whether another attempt may help."""
-    if isinstance(exc, _BadReply):
+    if isinstance(exc, BadAnswer):
         return "llm_bad_reply", True
-    if isinstance(exc, APITimeoutError):
+    if isinstance(exc, APITimeoutError | httpx2.TimeoutException):
         return "llm_timeout", True
-    if isinstance(exc, APIConnectionError):
+    if isinstance(exc, APIConnectionError | httpx2.HTTPError | OSError):
         return "llm_connection", True
     assert isinstance(exc, APIStatusError)
     if exc.status_code == 429:
@@ -192,25 +175,37 @@ def _retry_after_s(exc: APIStatusError) -> float | None:
     return None
 
 
-def _parse_slots(content: str) -> SlotValues:
+def _content(chunk: ChatCompletionChunk) -> str:
+    if not chunk.choices:
+        return ""  # the usage chunk
+    delta = chunk.choices[0].delta
+    if delta.refusal:
+        raise BadAnswer("refusal")
+    return delta.content or ""
+
+
+async def _once(text: str) -> TextStream:
+    yield text
+
+
+async def _rest(
+    stream: AsyncStream[ChatCompletionChunk],
+    chunks: AsyncIterator[ChatCompletionChunk],
+    reader: AnswerReader,
+    early: str,
+) -> TextStream:
+    """The reply after the slots: what came with them, then each delta's new text."""
     try:
-        data: Any = json.loads(content)
-    except json.JSONDecodeError:
-        raise _BadReply("not JSON") from None
-    names = {slot.value for slot in Slot}
-    if not isinstance(data, dict) or set(data) != names:
-        raise _BadReply("not the slot object")
-    values: dict[str, str | None] = {}
-    for name in names:
-        value = data[name]
-        if value is not None and not isinstance(value, str):
-            raise _BadReply("a slot is neither string nor null")
-        values[name] = value.strip() or None if isinstance(value, str) else None
-    return SlotValues(**values)
-
-
-def _clean_text(content: str) -> str:
-    text = content.strip().strip('"').strip()
-    if not text or len(text) > MAX_TEXT_CHARS:
-        raise _BadReply("empty or overlong text")
-    return text
+        if early:
+            yield early
+        async for chunk in chunks:
+            if piece := reader.feed(_content(chunk)):
+                yield piece
+        if tail := reader.finish():
+            yield tail
+    except _STREAM_ERRORS as exc:
+        code, _ = _classify(exc)
+        log.warning("llm reply stream broke off: %s", code)
+        raise LLMError(code, _MESSAGES[code]) from None
+    finally:
+        await stream.close()
