@@ -24,14 +24,18 @@ HOTEL = {"place": "hotel", "conversation_partner": "receptionist", "conversation
 FINAL_TEXT = "Great, let's begin. Welcome to our hotel, how can I help you?"
 
 
-def model_server(request: dict[str, Any]) -> str | dict[str, Any]:
-    """What a chat model would answer, read from the learner's (transcribed) words."""
+def model_server(request: dict[str, Any]) -> dict[str, Any]:
+    """What a chat model would answer the one structured call of a turn (domain/prompts.py),
+    read from the learner's transcribed words."""
     user = str(request["messages"][-1]["content"])
-    if request.get("response_format", {}).get("type") == "json_schema":
-        learner = user[user.rindex("<learner>") :].lower()
-        words = {"place": "hotel", "partner": "receptionist", "goal": "check in"}
-        return {slot: word if word in learner else None for slot, word in words.items()}
-    return FINAL_TEXT if "confirm" in user.lower() else "Could you tell me more?"
+    learner = user[user.index("<learner>") : user.index("</learner>")].lower()
+    heard = {"place": ("hotel", "hotel"), "partner": ("receptionist", "receptionist"),
+             "goal": ("check", "check in")}  # fmt: skip
+    slots = {slot: value if word in learner else None for slot, (word, value) in heard.items()}
+    missing = [slot for slot, value in slots.items() if value is None]
+    if not missing:
+        return {**slots, "asks_about": None, "reply": FINAL_TEXT}
+    return {**slots, "asks_about": missing[0], "reply": f"And the {missing[0]}?"}
 
 
 @pytest.fixture
