@@ -24,7 +24,9 @@ const FATAL_CODES = new Set([
 ]);
 /** Answers to session.resume after which this connection's new session goes on instead. */
 const RESUME_REFUSALS = new Set(["session_not_found", "session_in_use", "store_unavailable"]);
-const RETRY_CODES = new Set(["no_speech_recognized", "transcription_failed", "input_audio_commit_empty"]);
+const RETRY_CODES = new Set([
+  "no_speech_recognized", "speech_not_english", "transcription_failed", "input_audio_commit_empty",
+]);
 /** What the page opts into (docs/protocol.md, session.configure): the whole practice flow. */
 const OPTIONS = { confirm_scenario: true, roleplay: true, help_language: "ko" };
 
