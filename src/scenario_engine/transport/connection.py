@@ -46,6 +46,7 @@ from scenario_engine.transport.lifecycle import CLOSE_SERVICE_RESTART, Lifecycle
 logger = logging.getLogger(__name__)
 
 CLOSE_TIMEOUT_S = 5.0
+RECANCEL_AFTER_S = 0.5
 Close = Callable[[int, str], Awaitable[None]]
 
 
@@ -157,12 +158,25 @@ async def _serve_session(
         session.outcome = "error"
         await close(CLOSE_INTERNAL_ERROR, ErrorCode.INTERNAL_ERROR.value)
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await _cancel_all(tasks)
         await persistence.release()
         await session.aclose()
         _log_end(session, engine, metrics)
+
+
+async def _cancel_all(tasks: list[asyncio.Task[Any]]) -> None:
+    """Cancel the connection's tasks and wait for them, cancelling again any that go on.
+
+    A cancellation can be swallowed below us: seen with the Redis store on the first session
+    of a process (where the client opens its connection), the session's turn loop went back to
+    waiting for a turn, the connection never ended and its lease was never given up (a resume
+    waited for the lease to run out). Where it is swallowed was not found.
+    """
+    pending = set(tasks)
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=RECANCEL_AFTER_S)
 
 
 async def _drain(
