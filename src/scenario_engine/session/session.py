@@ -44,8 +44,13 @@ from scenario_engine.protocol import (
     encode_server_event,
 )
 from scenario_engine.protocol.client_events import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE
-from scenario_engine.protocol.server_events import AnyServerEvent, EngineDescription
+from scenario_engine.protocol.server_events import (
+    AUDIO_DELTA_PREFIX,
+    AnyServerEvent,
+    EngineDescription,
+)
 from scenario_engine.session.audio_budget import AudioBudget
+from scenario_engine.session.barge_in import BargeIn
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
 from scenario_engine.session.speaker import ReplySpeaker
 
@@ -91,7 +96,14 @@ class ScenarioSession:
         self._replying = asyncio.Lock()
         """Held while a turn is answered, so a shutdown can let the reply finish."""
         self._speech_input = engine.open_speech_input()
-        self._speaker = ReplySpeaker(engine.speech_output, self._emit, metrics)
+        self._speaker = ReplySpeaker(
+            engine.speech_output, self._emit, metrics,
+            lambda: outbox.drop_queued(AUDIO_DELTA_PREFIX),
+        )
+        self._barge_in = BargeIn(
+            self._speaker, metrics,
+            enabled=config.barge_in, min_speech_ms=config.barge_in_min_speech_ms,
+        )
         self._turns: asyncio.Queue[_Turn | InputFault] = asyncio.Queue()
         """Learner turns in order, or the fatal fault that ends the session."""
         self._speech_ended_at: float | None = None
@@ -188,6 +200,7 @@ class ScenarioSession:
             await self._speech_input.append_audio(
                 AudioChunk(pcm=event.pcm, base64=event.audio, sample_rate=event.sample_rate)
             )
+            await self._barge_in.heard(event.pcm, event.sample_rate)
         elif isinstance(event, TextTurn):
             self._turns.put_nowait(_Turn(event.text, "text", time.monotonic()))
         elif isinstance(event, InputAudioCommit):
@@ -218,8 +231,10 @@ class ScenarioSession:
             if isinstance(event, TranscriptReady):
                 await self._on_transcript(event.text)
             elif isinstance(event, SpeechStarted):
+                self._barge_in.speech_started()
                 await self._emit(InputAudioSpeechStarted())
             elif isinstance(event, SpeechStopped):
+                self._barge_in.speech_stopped()
                 self._speech_ended_at = time.monotonic()
                 self._audio_budget.end_turn()
                 await self._emit(InputAudioSpeechStopped())
@@ -274,7 +289,9 @@ class ScenarioSession:
             await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
         elif reply.is_question:
             self._metrics.follow_ups.inc()
-        first_audio_at = await self._speaker.say(reply.speech, reply.language)
+        first_audio_at = await self._speaker.say(
+            reply.speech, reply.language, interruptible=reply.scenario is None
+        )
         if first_audio_at is not None:
             self._metrics.turn_latency.observe(first_audio_at - turn.ended_at)
         return reply

@@ -12,6 +12,7 @@ from scenario_engine.config import AppConfig
 from scenario_engine.domain.llm import ScenarioLLM
 from scenario_engine.engines.base import EngineInfo, SpeechOutput
 from scenario_engine.engines.openai.client import build_client
+from scenario_engine.engines.openai.events import turn_detection
 from scenario_engine.engines.openai.llm import OpenAIScenarioLLM
 from scenario_engine.engines.openai.speech_input import OpenAISpeechInput, ReconnectPolicy
 from scenario_engine.engines.openai.speech_output import OpenAISpeechOutput
@@ -49,7 +50,13 @@ class OpenAIEngine:
         return OpenAISpeechInput(
             self._client,
             transcription_model=self._config.transcription_model,
-            server_vad=self._config.server_vad,
+            detection=turn_detection(
+                self._config.turn_detection,
+                self._config.vad_silence_ms,
+                self._config.semantic_vad_eagerness,
+            )
+            if self._config.server_vad
+            else None,
             timeout_s=self._config.openai_timeout_s,
             reconnect=self._reconnect,
             language=self._config.transcription_language,
