@@ -16,12 +16,16 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
+import sys
 import time
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-import procs  # noqa: F401  (puts the repository on sys.path, for the tests package)
+from procs import ROOT
+
+sys.path.insert(0, str(ROOT))  # the microphone lives in tests/, shared with the tests
+
 from tests.microphone import Microphone
 
 

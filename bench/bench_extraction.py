@@ -1,66 +1,108 @@
-"""Throughput of the local slot extractor over the learner utterances of the test data.
+"""Speed and accuracy of the local slot extractor.
 
-Run: ``.venv/bin/python bench/bench_extraction.py`` (``--smoke`` for a one-second run in CI).
-Prints utterances per second (median of several repeats after a warm-up) and the median time
-per utterance; it sets no threshold, the numbers are for comparing revisions on one machine.
+Speed: ``.venv/bin/python bench/bench_extraction.py`` (``--smoke`` for a one-second run in CI)
+prints the time per utterance over the evaluation set's dev split (median of several repeats
+after a warm-up; the morphology cache is cleared before each utterance, as a learner's turn is
+new text), per language, and the same for the tokenizer alone as the baseline of the same run,
+so the ratio is comparable across machines.
+
+Accuracy: ``--accuracy dev`` prints the table of right / wrong / empty / invented by slot,
+language and category (the scorer of ``tests/engines/local/eval/scoring.py``), and with
+``--misses`` every slot that was not right. ``--accuracy test`` prints only the table: the test
+split is looked at a counted number of times (docs/benchmarks.md) and never item by item.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from scenario_engine.domain.slots import Slot
-from scenario_engine.engines.local.extractor import SlotExtractor
-
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT / "tests" / "engines" / "local" / "extractor_cases.jsonl"
+sys.path.insert(0, str(ROOT))  # the scorer lives beside the evaluation data, in tests/
+
+from tests.engines.local.eval.scoring import DEV, TEST, load_items, score, table  # noqa: E402
+
+from scenario_engine.domain.slots import Slot  # noqa: E402
+from scenario_engine.engines.local.extractor import SlotExtractor  # noqa: E402
+from scenario_engine.engines.local.morphology import analyse  # noqa: E402
+from scenario_engine.engines.local.normalize import tokenize  # noqa: E402
+
 Utterance = tuple[str, Slot | None]
 
 
-def load_utterances() -> list[Utterance]:
-    utterances = []
-    for raw in CASES.read_text(encoding="utf-8").splitlines():
-        item = json.loads(raw)
-        utterances.append((item["text"], Slot(item["awaiting"]) if item["awaiting"] else None))
-    return utterances
-
-
-def run_once(extractor: SlotExtractor, utterances: list[Utterance], passes: int) -> float:
+def run_once(work: Callable[[str, Slot | None], object], utterances: list[Utterance],
+             passes: int) -> float:
     """Seconds for ``passes`` passes over all utterances."""
     started = time.perf_counter()
     for _ in range(passes):
         for text, awaiting in utterances:
-            extractor.extract(text, awaiting)
+            work(text, awaiting)
     return time.perf_counter() - started
+
+
+def rate(work: Callable[[str, Slot | None], object], utterances: list[Utterance],
+         passes: int, repeats: int) -> float:
+    run_once(work, utterances, 1)  # warm-up: caches, first-call costs
+    rates = [len(utterances) * passes / run_once(work, utterances, passes)
+             for _ in range(repeats)]
+    return statistics.median(rates)
+
+
+def speed(extractor: SlotExtractor, smoke: bool, repeats: int | None) -> None:
+    items = load_items(DEV)
+    repeats = repeats or (3 if smoke else 7)
+    passes = 1 if smoke else 10
+    by_lang: dict[str, list[Utterance]] = {}
+    for item in items:
+        by_lang.setdefault(item.lang, []).append((item.text, item.awaiting))
+    everything = [u for group in by_lang.values() for u in group]
+    baseline = rate(lambda text, _: tokenize(text), everything, passes, repeats)
+    print(f"utterances: {len(everything)} (dev split) x {passes} passes x {repeats} repeats")
+    print(f"baseline tokenize only: {1e6 / baseline:.1f} us per utterance")
+    def uncached(text: str, awaiting: Slot | None) -> object:
+        analyse.cache_clear()  # a learner's turn is new text: no analysis comes from the cache
+        return extractor.extract(text, awaiting)
+
+    for lang, group in [("all", everything), *sorted(by_lang.items())]:
+        per_second = rate(uncached, group, passes, repeats)
+        print(f"extract {lang:>5}: {1e6 / per_second:7.1f} us per utterance "
+              f"({per_second:,.0f}/s), {baseline / per_second:5.1f}x the tokenizer")
+
+
+def accuracy(extractor: SlotExtractor, split: str, misses: bool) -> None:
+    path = DEV if split == "dev" else TEST
+    items = load_items(path)
+    report = score(extractor.extract, items)
+    print(f"{split} split: {len(items)} utterances, {path.relative_to(ROOT)}\n")
+    print(table(report))
+    if misses and split == "dev":
+        print()
+        for miss in report.misses:
+            wanted = miss.item.expected[miss.slot]
+            print(f"{miss.item.id} {miss.slot.value:7} {miss.outcome:8} got {miss.value!r} "
+                  f"want {list(wanted) if wanted else None}  <- {miss.item.text!r}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="a short run (about a second)")
     parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--accuracy", choices=("dev", "test"), help="print the accuracy table")
+    parser.add_argument("--misses", action="store_true", help="with --accuracy dev: every miss")
     args = parser.parse_args()
-    repeats = args.repeats or (3 if args.smoke else 7)
-    passes = 2 if args.smoke else 20
 
     started = time.perf_counter()
     extractor = SlotExtractor()
-    build_ms = (time.perf_counter() - started) * 1000
-    utterances = load_utterances()
-    run_once(extractor, utterances, 1)  # warm-up: caches, first-call costs
-
-    rates = []
-    for _ in range(repeats):
-        seconds = run_once(extractor, utterances, passes)
-        rates.append(len(utterances) * passes / seconds)
-    rate = statistics.median(rates)
-    print(f"utterances: {len(utterances)} x {passes} passes x {repeats} repeats")
-    print(f"extractor build (vocabulary load + index): {build_ms:.1f} ms")
-    print(f"extraction throughput: {rate:,.0f} utterances/s (median), "
-          f"{1e6 / rate:.1f} us per utterance; range {min(rates):,.0f}-{max(rates):,.0f}")
+    print(f"extractor build (vocabulary, lexicon, analyzers): "
+          f"{(time.perf_counter() - started) * 1000:.0f} ms")
+    if args.accuracy:
+        accuracy(extractor, args.accuracy, args.misses)
+    else:
+        speed(extractor, args.smoke, args.repeats)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from barge_in_row import barge_in_row
 from procs import ROOT, Proc, _spawn, _wait_line, free_port, running, start_server
 from scenario_engine.domain.sentences import SentenceSplitter
+
+sys.path.insert(0, str(ROOT))  # the fake peer, the dialog and the microphone live in tests/
+
 from tests.engines.openai.dialog import PHRASES, one_call_answer, phrase_tone
 from tests.fake_openai.latency import LatencyModel, tokens
 from tests.microphone import Microphone

@@ -20,9 +20,6 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-if str(ROOT) not in sys.path:
-    # Benches drive the tests package's fake OpenAI peer, dialog and microphone.
-    sys.path.insert(0, str(ROOT))
 
 
 def raise_priority() -> None:

@@ -26,6 +26,7 @@ from scenario_engine.engines.base import (
     SpeechStopped,
     TranscriptReady,
 )
+from scenario_engine.engines.local.practice import LocalPracticeLLM
 from scenario_engine.engines.local.speech_output import LocalSpeechOutput
 from tests.domain.scripted_llm import ScriptedLLM
 
@@ -138,6 +139,7 @@ class StubEngine:
             turn_detection="server_vad" if server_vad else "manual",
         )
         self.llm = PhrasedLLM(extractions)
+        self.practice = LocalPracticeLLM()
         self.speech_output = LocalSpeechOutput()
         self.inputs: list[LoudnessSpeechInput] = []
         self._transcripts = transcripts

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
+from scenario_engine.domain.dialog import TRANSITIONS
+from scenario_engine.domain.dialog_state import Phase
 from scenario_engine.protocol import (
     ClientEvent,
     ErrorCode,
@@ -87,3 +89,16 @@ def test_every_catalogue_row_names_a_test_that_exists() -> None:
     lines = collected.stdout.splitlines()
     for node in node_ids:
         assert any(line.startswith(node) for line in lines), node
+
+
+def test_dialog_phase_table_is_the_transition_table() -> None:
+    order = list(Phase)
+    row = re.compile(r"^\| `([a-z_]+)` \| `([a-z_.]+)` \| (.+) \|$", re.M)
+    documented = {
+        (Phase(phase), kind): frozenset(Phase(name) for name in re.findall(r"`([a-z_]+)`", targets))
+        for phase, kind, targets in row.findall(_section("Dialog phases"))
+    }
+    assert documented == TRANSITIONS
+    assert [order.index(phase) for (phase, _), _ in documented.items()] == sorted(
+        order.index(phase) for phase, _ in TRANSITIONS
+    )

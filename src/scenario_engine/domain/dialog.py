@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from scenario_engine.domain.confirmation import Answer, read_answer
 from scenario_engine.domain.dialog_state import DialogState, Line, Phase, SessionOptions, Speaker
@@ -143,11 +143,14 @@ class AnswerInCharacter:
     text: str
 
 
+EndedBy = Literal["learner", "goal", "turn_limit"]
+
+
 @dataclass(frozen=True, slots=True)
 class GiveFeedback:
-    """Judge the learner's role-play lines; ``ended_by``: learner, goal or turn_limit."""
+    """Judge the learner's role-play lines; ``ended_by`` says what ended the role-play."""
 
-    ended_by: str
+    ended_by: EndedBy
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +195,7 @@ TRANSITIONS: dict[tuple[Phase, str], frozenset[Phase]] = {
     (P.ROLE_PLAY, PartnerSaid.kind): frozenset({P.ROLE_PLAY, P.FEEDBACK}),
     (P.ROLE_PLAY, EndRolePlay.kind): frozenset({P.FEEDBACK}),
     (P.FEEDBACK, FeedbackGiven.kind): frozenset({P.FEEDBACK}),
-    **{(phase, TutorSaid.kind): frozenset({phase}) for phase in P if phase is not P.ROLE_PLAY},
+    **{(phase, TutorSaid.kind): frozenset({phase}) for phase in P},
 }
 """(phase, event kind) -> the phases the event may lead to. Nothing else moves the phase."""
 
@@ -312,7 +315,7 @@ class Dialog:
             effects.append(Close("scenario completed"))
         return effects
 
-    def _to_feedback(self, ended_by: str) -> list[Effect]:
+    def _to_feedback(self, ended_by: EndedBy) -> list[Effect]:
         self._enter(Phase.FEEDBACK)
         return [GiveFeedback(ended_by)]
 

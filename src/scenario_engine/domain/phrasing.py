@@ -81,3 +81,32 @@ def final_text(known: SlotValues) -> str:
         return "Let's start a free conversation. I'll begin: hello, how can I help you?"
     opener = f"I'll be {_the(partner)}." if partner else "I'll play the other person."
     return f"Great! You are {setting}. {opener} Let's begin: hello, how can I help you?"
+
+
+_GAP_NAMES = {Slot.PLACE: "where you are", Slot.PARTNER: "who you talk to", Slot.GOAL: "your goal"}
+
+
+def read_back(known: SlotValues, gaps: tuple[Slot, ...] | list[Slot]) -> str:
+    """One sentence that reads a proposed scenario back, naming what is still unknown."""
+    place, partner, goal = known.place, known.partner, known.goal
+    parts = [
+        _at(place) if place else "",
+        f"talking to {_the(partner)}" if partner else "",
+        f"to {goal}" if goal else "",
+    ]
+    setting = ", ".join(part for part in parts if part)
+    said = f"So you're {setting}." if setting else "I didn't catch the scenario."
+    if not gaps:
+        return f"{said} Shall we start?"
+    names = [_GAP_NAMES[slot] for slot in gaps]
+    missing = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return f"{said} I still don't know {missing}: tell me, or say yes to start anyway."
+
+
+ASK_WHAT_TO_CHANGE = "OK. What should I change: the place, the person, or the goal?"
+
+
+def role_play_bridge(partner: str | None) -> str:
+    """Said as the tutor, after the scenario is confirmed and before the partner's first line."""
+    role = f"I'm {_the(partner)} now." if partner else "I'll play the other person."
+    return f"Great! Let's practise. {role}"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from scenario_engine.domain.llm import ScenarioLLM
+from scenario_engine.domain.practice import PracticeLLM
 
 PCM16_SAMPLE_WIDTH = 2
 """Bytes per sample of the PCM16 audio used everywhere in the service."""
@@ -135,6 +136,8 @@ class Engine(Protocol):
 
     info: EngineInfo
     llm: ScenarioLLM
+    practice: PracticeLLM
+    """The role-play partner, its feedback and Korean help (only used when a client opts in)."""
     speech_output: SpeechOutput
 
     def open_speech_input(self) -> SpeechInput: ...

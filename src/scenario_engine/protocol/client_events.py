@@ -133,7 +133,58 @@ class TextTurn(_ClientEvent):
         return stripped
 
 
+class SessionConfigure(_ClientEvent):
+    """Opt into the confirm step, the role-play and Korean help; before the first turn only.
+
+    Every option left out takes its default (off), so the answer (``session.configured``) is
+    exactly what this event asked for.
+    """
+
+    type: Literal["session.configure"]
+    confirm_scenario: bool = False
+    roleplay: bool = False
+    help_language: Literal["ko"] | None = None
+
+
+ScenarioField = Literal["place", "conversation_partner", "conversation_goal"]
+MAX_EDIT_CHARS = 80
+
+
+class ScenarioEdit(_ClientEvent):
+    """Correct one field of a proposed scenario (the page's tap-to-edit)."""
+
+    type: Literal["scenario.edit"]
+    field: ScenarioField
+    value: str
+
+    @field_validator("value")
+    @classmethod
+    def _value_is_short_text(cls, value: str) -> str:
+        stripped = " ".join(value.split())
+        if not stripped:
+            raise PydanticCustomError(ErrorCode.EMPTY_TEXT, "value is empty")
+        if len(stripped) > MAX_EDIT_CHARS or _CONTROL_CHARS.search(value):
+            raise PydanticCustomError(
+                ErrorCode.INVALID_FIELD,
+                "value must be one line of at most {limit} characters",
+                {"limit": MAX_EDIT_CHARS},
+            )
+        return stripped
+
+
+class RolePlayEnd(_ClientEvent):
+    """The learner ends the role-play; feedback follows."""
+
+    type: Literal["roleplay.end"]
+
+
 ClientEvent = Annotated[
-    InputAudioChunk | InputAudioCommit | InputAudioClear | TextTurn,
+    InputAudioChunk
+    | InputAudioCommit
+    | InputAudioClear
+    | TextTurn
+    | SessionConfigure
+    | ScenarioEdit
+    | RolePlayEnd,
     Field(discriminator="type"),
 ]

@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     ORIGIN_NOT_ALLOWED = "origin_not_allowed"
     # The session's state.
     SESSION_COMPLETED = "session_completed"
+    EVENT_NOT_ALLOWED = "event_not_allowed"
     INPUT_AUDIO_COMMIT_EMPTY = "input_audio_commit_empty"
     # Engines.
     TRANSCRIPTION_FAILED = "transcription_failed"

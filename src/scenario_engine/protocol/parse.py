@@ -20,7 +20,10 @@ from scenario_engine.protocol.client_events import (
 from scenario_engine.protocol.errors import ErrorCode, ProtocolError
 
 _CLIENT_EVENT: TypeAdapter[ClientEvent] = TypeAdapter(ClientEvent)
-_EVENT_TYPES = "input_audio_chunk, input_audio_commit, input_audio_clear, text"
+_EVENT_TYPES = (
+    "input_audio_chunk, input_audio_commit, input_audio_clear, text, session.configure, "
+    "scenario.edit, roleplay.end"
+)
 
 # pydantic error types -> our stable codes (custom errors already carry our code as type).
 _CODE_OF_ERROR_TYPE: dict[str, ErrorCode] = {

@@ -105,6 +105,61 @@ class ScenarioCompleted(_ServerEvent):
     completed: Literal[True] = True
 
 
+class SessionConfigured(_ServerEvent):
+    """The options in force after ``session.configure``."""
+
+    type: Literal["session.configured"] = "session.configured"
+    confirm_scenario: bool
+    roleplay: bool
+    help_language: Literal["ko"] | None
+
+
+class ScenarioProposed(_ServerEvent):
+    """A complete scenario read back for a yes (``confirm_scenario``); ``missing`` names the
+    fields the fallback left null, ``proposal`` counts the read-backs from 1."""
+
+    type: Literal["scenario.proposed"] = "scenario.proposed"
+    scenario: ScenarioJson = Field(alias="json")
+    missing: list[Literal["place", "conversation_partner", "conversation_goal"]]
+    proposal: int
+
+
+class ResponseHelp(_ServerEvent):
+    """Korean help for the question just asked (``help_language: "ko"``)."""
+
+    type: Literal["response.help"] = "response.help"
+    translation_ko: str
+    suggestions: list[str] = Field(min_length=2, max_length=3)
+
+
+class RolePlayStarted(_ServerEvent):
+    """The service now plays ``partner``; its speech follows as ``response.audio.*``."""
+
+    type: Literal["roleplay.started"] = "roleplay.started"
+    partner: str | None
+    scenario: ScenarioJson
+
+
+class FeedbackCorrection(BaseModel):
+    """One thing the learner said, said better, and why (in Korean)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    said: str
+    better: str
+    why_ko: str
+
+
+class RolePlayFeedback(_ServerEvent):
+    """How the role-play went; the session closes (1000) after it."""
+
+    type: Literal["roleplay.feedback"] = "roleplay.feedback"
+    corrections: list[FeedbackCorrection]
+    well_done: str
+    summary: str
+    ended_by: Literal["learner", "goal", "turn_limit"]
+
+
 class ErrorEvent(_ServerEvent):
     """Bad input or an engine fault; ``code`` is stable (docs/protocol.md lists them)."""
 
@@ -124,6 +179,11 @@ AnyServerEvent = (
     | ResponseAudioCancelled
     | ResponseAudioTranscriptDone
     | ScenarioCompleted
+    | SessionConfigured
+    | ScenarioProposed
+    | ResponseHelp
+    | RolePlayStarted
+    | RolePlayFeedback
     | ErrorEvent
 )
 """Any server event model (for type hints)."""

@@ -13,7 +13,9 @@ import time
 from dataclasses import dataclass
 
 from scenario_engine.config import AppConfig
-from scenario_engine.domain.builder import Reply, ScenarioBuilder
+from scenario_engine.domain.dialog import Dialog, DialogLimits, Event, LearnerTurn, TransitionError
+from scenario_engine.domain.dialog_state import DialogState
+from scenario_engine.domain.failed_turns import ModelGaveUp
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
 from scenario_engine.engines.base import (
     AudioChunk,
@@ -36,8 +38,6 @@ from scenario_engine.protocol import (
     InputAudioSpeechStopped,
     InputAudioTranscript,
     ProtocolError,
-    ScenarioCompleted,
-    ScenarioJson,
     SessionReady,
     SessionReconnecting,
     TextTurn,
@@ -51,6 +51,9 @@ from scenario_engine.protocol.server_events import (
 )
 from scenario_engine.session.audio_budget import AudioBudget
 from scenario_engine.session.barge_in import BargeIn
+from scenario_engine.session.dialog_events import dialog_event
+from scenario_engine.session.dialog_flow import DialogFlow
+from scenario_engine.session.model_policy import bounded_builder
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
 from scenario_engine.session.speaker import ReplySpeaker
 
@@ -84,13 +87,15 @@ class ScenarioSession:
         outbox: Outbox,
         metrics: Metrics,
         start_timeout_s: float = 15.0,
+        state: DialogState | None = None,
     ) -> None:
         self.session_id = session_id
         self._engine = engine
         self._outbox = outbox
         self._metrics = metrics
         self._start_timeout_s = start_timeout_s
-        self.builder = ScenarioBuilder(engine.llm, config.max_attempts)
+        dialog = Dialog(DialogLimits(config.max_attempts, config.roleplay_max_turns), state)
+        self.builder = bounded_builder(engine.llm, config, dialog.state.scenario)
         self._audio_budget = AudioBudget(config.max_audio_ahead_s, config.max_turn_audio_s)
         self._flood_reported_at: dict[ErrorCode, float] = {}
         self._replying = asyncio.Lock()
@@ -104,10 +109,12 @@ class ScenarioSession:
             self._speaker, metrics,
             enabled=config.barge_in, min_speech_ms=config.barge_in_min_speech_ms,
         )
-        self._turns: asyncio.Queue[_Turn | InputFault] = asyncio.Queue()
-        """Learner turns in order, or the fatal fault that ends the session."""
+        self._flow = DialogFlow(
+            dialog, self.builder, engine.practice, self._speaker, self._emit, self._close, metrics
+        )
+        self._turns: asyncio.Queue[_Turn | Event | InputFault] = asyncio.Queue()
+        """Learner turns and dialog events in order, or the fatal fault that ends the session."""
         self._speech_ended_at: float | None = None
-        self.completed = False
         self.outcome: str | None = None
         """How the dialog ended: completed, fallback or error (None while it runs)."""
         self.events_in = 0
@@ -162,6 +169,16 @@ class ScenarioSession:
         await self._speech_input.aclose()
 
     @property
+    def completed(self) -> bool:
+        """``scenario.completed`` went out."""
+        return self._flow.completed
+
+    @property
+    def dialog_state(self) -> DialogState:
+        """The dialog's whole state, as the session store keeps it."""
+        return self._flow.dialog.state
+
+    @property
     def ending(self) -> bool:
         """The session has queued its close; no more events will go out."""
         return self._outbox.closing
@@ -179,7 +196,7 @@ class ScenarioSession:
     # --- client events --------------------------------------------------------------------------
     async def handle(self, event: ClientEvent) -> None:
         self.events_in += 1
-        if self.completed:
+        if self._flow.finished:
             # The outbox is closing: a plain emit would be dropped, and the client would
             # never learn why its event was ignored.
             self._metrics.errors.labels(ErrorCode.SESSION_COMPLETED.value).inc()
@@ -187,7 +204,7 @@ class ScenarioSession:
                 encode_server_event(
                     ErrorEvent(
                         code=ErrorCode.SESSION_COMPLETED,
-                        message="the scenario is already complete; the session is closing",
+                        message="the dialog is over; the session is closing",
                     )
                 )
             )
@@ -210,6 +227,8 @@ class ScenarioSession:
         elif isinstance(event, InputAudioClear):
             self._audio_budget.end_turn()
             await self._speech_input.clear()
+        elif (steering := dialog_event(event)) is not None:
+            self._turns.put_nowait(steering)  # in line with the turns: options before a turn
 
     async def reject(self, error: ProtocolError) -> None:
         self.events_in += 1
@@ -265,7 +284,7 @@ class ScenarioSession:
         self._turns.put_nowait(_Turn(text, "voice", ended_at))
 
     async def _answer_turns(self) -> None:
-        while True:
+        while not self._flow.finished:
             turn = await self._turns.get()
             if isinstance(turn, InputFault):
                 logger.error("speech input failed for good: %s", turn.code)
@@ -274,35 +293,28 @@ class ScenarioSession:
             async with self._replying:
                 if self.ending:
                     return
-                reply = await self._answer(turn)
-            if reply.scenario is not None:
-                await self._complete(reply)
-                return
+                try:
+                    await self._answer(turn)
+                except TransitionError as exc:
+                    await self._emit(ErrorEvent(code=ErrorCode.EVENT_NOT_ALLOWED, message=str(exc)))
+                except ModelGaveUp as exc:
+                    logger.error("%s; ending the session", exc)
+                    await self._fail(ErrorCode.ENGINE_UNAVAILABLE, str(exc))
+                    return
+        self.outcome = "fallback" if self._flow.by_fallback else "completed"
 
-    async def _answer(self, turn: _Turn) -> Reply:
+    async def _answer(self, turn: _Turn | Event) -> None:
+        if not isinstance(turn, _Turn):
+            await self._flow.handle(turn)
+            return
         logger.debug("learner turn (%s): %s", turn.kind, turn.text)  # learner text: DEBUG only
-        thinking = time.monotonic()
-        reply = await self.builder.respond(turn.text)
-        self._metrics.llm.observe(time.monotonic() - thinking)
         self._metrics.turns.labels(turn.kind).inc()
-        if reply.fault is not None:
-            await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
-        elif reply.is_question:
-            self._metrics.follow_ups.inc()
-        first_audio_at = await self._speaker.say(
-            reply.speech, reply.language, interruptible=reply.scenario is None
-        )
+        first_audio_at = await self._flow.handle(LearnerTurn(turn.text))
         if first_audio_at is not None:
             self._metrics.turn_latency.observe(first_audio_at - turn.ended_at)
-        return reply
 
-    async def _complete(self, reply: Reply) -> None:
-        self.completed = True
-        self.outcome = "fallback" if reply.by_fallback else "completed"
-        if reply.by_fallback:
-            self._metrics.fallbacks.inc()
-        await self._emit(ScenarioCompleted(scenario=ScenarioJson.model_validate(reply.scenario)))
-        self._outbox.close(CLOSE_NORMAL, "scenario completed")
+    def _close(self, reason: str) -> None:
+        self._outbox.close(CLOSE_NORMAL, reason)
 
     async def _fail(self, code: ErrorCode, message: str) -> None:
         """Tell the learner in Korean (spoken where possible), report the code, close."""

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import base64
-import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -25,6 +24,7 @@ from tests.engines.openai.dialog import (
 )
 from tests.fake_openai import FakeOpenAI, HttpFault
 from tests.live import LiveClient, live_client, running_server
+from tests.observability.log_capture import service_logs
 
 
 async def speak(client: LiveClient, index: int) -> list[dict[str, Any]]:
@@ -204,16 +204,77 @@ async def test_an_upstream_error_event_is_reported_and_the_dialog_goes_on(
 
 
 async def test_the_key_stays_out_of_logs_and_frames(
-    peer: FakeOpenAI, make_config: Callable[..., AppConfig], caplog: pytest.LogCaptureFixture
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
 ) -> None:
-    caplog.set_level(logging.DEBUG)
     script_dialog(peer)
     peer.chat.replies.append(HttpFault(status=429))
-    async with running_server(make_config()) as url, live_client(url) as client:
-        await speak(client, 0)
-        await client.until("response.audio_transcript.done")
+    config = make_config()
+    with service_logs("debug", config.secrets()) as logs:
+        async with running_server(config) as url, live_client(url) as client:
+            await speak(client, 0)
+            await client.until("response.audio_transcript.done")
+            await peer.drop_sessions()
+            await client.until("session.reconnecting")
+            assert_no_secret(client)
+    assert "Authorization: [redacted]" in logs.getvalue()
+    assert API_KEY not in logs.getvalue()
+
+
+async def test_an_upstream_that_drops_every_socket_ends_with_the_korean_message(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    """Every reconnect succeeds, then drops: the budget of drops per turn ends it, where
+    before the session reconnected forever with the learner hearing nothing."""
+    script_dialog(peer)
+    config = make_config(realtime_drops_per_turn=2)
+    async with running_server(config) as url, live_client(url) as client:
+        peer.realtime.drop_after_update_s = 0.05
         await peer.drop_sessions()
-        await client.until("session.reconnecting")
-        assert_no_secret(client)
-    assert "Authorization: [redacted]" in caplog.text
-    assert API_KEY not in caplog.text
+        events = await client.until("error")
+        assert [e for e in events if e["type"] == "session.reconnecting"] == [
+            {"type": "session.reconnecting", "attempt": 1}
+        ] * 2
+        assert events[-2]["transcript"] == KOREAN_FALLBACK_MESSAGE
+        assert events[-1]["code"] == "engine_unavailable"
+        assert await close_code(client) == 1011
+
+
+async def test_a_stalled_model_is_answered_within_the_turn_deadline(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    """Chat that takes 30 s, a 15 s timeout per call and two retries: the learner waited
+    46.5 s per turn. One deadline per turn answers at the deadline, and keeps the turn."""
+    script_dialog(peer)
+    peer.chat.replies.append(HttpFault(stall_s=30))  # the deadline leaves no time to retry
+    config = make_config(openai_timeout_s=15, turn_deadline_s=1.0)
+    async with running_server(config) as url, live_client(url) as client:
+        started = time.monotonic()
+        await client.say(PHRASES[0][0])
+        events = await client.until("response.audio_transcript.done")
+        assert time.monotonic() - started < 5.0
+        errors = [e for e in events if e["type"] == "error"]
+        assert [e["code"] for e in errors] == ["llm_failed"] and "1 s" in errors[0]["message"]
+        assert events[-1]["transcript"] == KOREAN_FALLBACK_MESSAGE
+        await client.say(PHRASES[1][0])
+        await client.until("response.audio_transcript.done")
+        await client.say(PHRASES[2][0])
+        events = await client.until("scenario.completed")
+        assert events[-1]["json"] == HOTEL  # the place, said in the stalled turn, was kept
+
+
+async def test_a_model_that_keeps_failing_ends_the_session_with_the_korean_message(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    script_dialog(peer)
+    peer.chat.replies.extend([HttpFault(status=500)] * 100)
+    config = make_config(max_failed_turns=2, max_retries=0)
+    async with running_server(config) as url, live_client(url) as client:
+        await client.say(PHRASES[0][0])
+        events = await client.until("response.audio_transcript.done")
+        assert [e["code"] for e in events if e["type"] == "error"] == ["llm_failed"]
+        await client.say(PHRASES[1][0])
+        events = await client.until("error")
+        assert events[-2]["transcript"] == KOREAN_FALLBACK_MESSAGE
+        assert events[-1]["code"] == "engine_unavailable"
+        assert "2 turns in a row" in events[-1]["message"]
+        assert await close_code(client) == 1011

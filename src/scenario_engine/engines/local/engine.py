@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from scenario_engine.config import AppConfig
 from scenario_engine.domain.llm import ScenarioLLM
+from scenario_engine.domain.practice import PracticeLLM
 from scenario_engine.engines.base import EngineInfo, SpeechOutput
 from scenario_engine.engines.local.domain_lm import DomainPhrases
 from scenario_engine.engines.local.llm import LocalScenarioLLM
+from scenario_engine.engines.local.practice import LocalPracticeLLM
 from scenario_engine.engines.local.recognizer import LocalRecognizer, RecognizerSettings
 from scenario_engine.engines.local.speech_input import LocalSpeechInput
 from scenario_engine.engines.local.speech_output import LocalSpeechOutput
@@ -24,6 +26,7 @@ from scenario_engine.engines.local.vocabulary import load_vocabulary
 class LocalEngine:
     def __init__(self, config: AppConfig) -> None:
         self.llm: ScenarioLLM = LocalScenarioLLM()
+        self.practice: PracticeLLM = LocalPracticeLLM()
         self._speech_output = LocalSpeechOutput()
         self.speech_output: SpeechOutput = self._speech_output
         self._server_vad = config.server_vad

@@ -16,8 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scenario_engine.domain.slots import Slot, SlotValues
+from scenario_engine.engines.local.korean_reading import read_korean
+from scenario_engine.engines.local.lexicon import KoreanLexicon, load_lexicon
 from scenario_engine.engines.local.matcher import KO_PARTICLES, AliasMatcher, Entry, Mention
-from scenario_engine.engines.local.normalize import CLAUSE, POSSESSIVES, SKIP_WORDS, tokenize
+from scenario_engine.engines.local.morphology import warm_up
+from scenario_engine.engines.local.normalize import (
+    CLAUSE,
+    POSSESSIVES,
+    SKIP_WORDS,
+    is_hangul,
+    tokenize,
+)
 from scenario_engine.engines.local.patterns import (
     CORRECTION_WORDS,
     KO_NEGATORS,
@@ -44,6 +53,17 @@ from scenario_engine.engines.local.vocabulary import (
 )
 
 _ANTI = "anti"
+_ANALYSED = STRONG + 1
+"""Strength of a place or partner read from Korean morphology: its particle says the slot."""
+_LAST_RANK = 1 << 16
+
+
+def _analysed_rank(slot: Slot) -> tuple[int, int]:
+    """Strength and rank of a value read from Korean morphology: a place or partner is framed
+    by its particle and beats a bare vocabulary word; a goal from the lexicon ties with a
+    vocabulary alias that names the action and loses the tie, since those aliases were written
+    for their exact phrases ("짐 부치" -> check a bag)."""
+    return (STRONG, _LAST_RANK) if slot is Slot.GOAL else (_ANALYSED, 0)
 _MAX_BARE_WORDS = 5
 
 
@@ -62,8 +82,12 @@ class _Candidate:
 class SlotExtractor:
     """Extracts the slots a learner stated; see the module docstring for how it decides."""
 
-    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+    def __init__(
+        self, vocabulary: Vocabulary | None = None, lexicon: KoreanLexicon | None = None
+    ) -> None:
         vocabulary = vocabulary or load_vocabulary()
+        self._lexicon = lexicon or load_lexicon()
+        warm_up()  # the analyzers load here, at start-up, not on a learner's turn
         self._matcher = AliasMatcher(vocabulary)
         self._typical = vocabulary.typical_by_place()
         self._staff = vocabulary.staff_by_place()
@@ -87,10 +111,19 @@ class SlotExtractor:
                     _Candidate(phrase.slot, phrase.value, segments[phrase.start], False, True,
                                STRONG, phrase.start, 0)
                 )
+        korean = any(is_hangul(token) for token in tokens)
+        if korean:
+            for phrase in read_korean(tokens, self._lexicon):
+                if not _negated_korean(tokens, phrase.end):
+                    strength, rank = _analysed_rank(phrase.slot)
+                    candidates.append(
+                        _Candidate(phrase.slot, phrase.value, segments[phrase.start], True,
+                                   phrase.slot is not Slot.GOAL, strength, phrase.start, rank)
+                    )
         values = self._choose(candidates)
         if awaiting is not None and values.is_empty():
-            return values.with_value(awaiting, _bare_answer(tokens, awaiting))
-        return values
+            values = values.with_value(awaiting, _bare_answer(tokens, awaiting))
+        return _english_only(values)
 
     def _merge_staff(self, tokens: list[str], mentions: list[Mention]) -> list[Mention]:
         """A place or partner followed by a generic staff word names one partner, not a place:
@@ -203,6 +236,22 @@ def _negated(tokens: list[str], mention: Mention) -> bool:
     if mention.rest in KO_PARTICLES and following.startswith(KO_NEGATORS):
         return True
     return _negated_at(tokens, mention.start)
+
+
+def _negated_korean(tokens: list[str], end: int) -> bool:
+    """A Korean value is negated by what follows it: "은행 말고", "약국이 아니라"."""
+    following = tokens[end + 1 : end + 2]
+    return tokens[end].endswith(KO_NEGATORS[:1]) or any(
+        token.startswith(KO_NEGATORS) for token in following
+    )
+
+
+def _english_only(values: SlotValues) -> SlotValues:
+    """The last guard of the rule "every value is English": a value with Hangul is dropped."""
+    for slot, value in values.filled().items():
+        if any(is_hangul(char) for char in value):
+            values = values.with_value(slot, None)
+    return values
 
 
 def _negated_at(tokens: list[str], start: int) -> bool:

@@ -2,11 +2,13 @@
 
 Deterministic and offline: extraction is the bilingual SlotExtractor; it writes no reply of
 its own, so the builder speaks the domain's templates (``phrasing``), which is what a rule
-engine would write anyway.
+engine would write anyway. Extraction runs in a worker thread because Korean morphology holds
+the GIL for its whole call: the event loop waits for the thread's result, never for the load.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from scenario_engine.domain.llm import TurnAnswer
@@ -24,12 +26,17 @@ class LocalScenarioLLM:
     async def turn(self, utterance: str, state: ScenarioState, ask_order: Sequence[Slot]) -> (
         TurnAnswer
     ):
-        return TurnAnswer(self._extractor.extract(utterance, state.awaiting))
+        found = await asyncio.to_thread(self._extractor.extract, utterance, state.awaiting)
+        return TurnAnswer(found)
 
     async def fallback(self, state: ScenarioState) -> TurnAnswer:
         """Re-read every turn in order, each as the answer to the question that preceded it."""
-        found = SlotValues()
-        for index, turn in enumerate(state.turns):
-            asked = state.asked_fields[index - 1] if 0 < index <= len(state.asked_fields) else None
-            found = found.overlaid_with(self._extractor.extract(turn, asked))
+        found = await asyncio.to_thread(self._reread, list(state.turns), list(state.asked_fields))
         return TurnAnswer(found)
+
+    def _reread(self, turns: list[str], asked_fields: list[Slot]) -> SlotValues:
+        found = SlotValues()
+        for index, turn in enumerate(turns):
+            asked = asked_fields[index - 1] if 0 < index <= len(asked_fields) else None
+            found = found.overlaid_with(self._extractor.extract(turn, asked))
+        return found

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from lemminflect import getAllLemmas, getAllLemmasOOV
+
 CLAUSE = "|"
 """Token standing for a clause boundary (comma, full stop, question mark...)."""
 
@@ -41,12 +43,8 @@ _SCRIPT_BOUNDARY = re.compile(r"(?<=[가-힣])(?=[a-z0-9])|(?<=[a-z0-9])(?=[가-
 _CLAUSE_MARKS = re.compile(r"[.,!?;:…\n\r\t()\[\]{}\"<>]+")
 _NON_WORD = re.compile(r"[^\w|]+")
 
-_IRREGULAR = {
-    "bought": "buy", "went": "go", "gone": "go", "spoke": "speak", "took": "take",
-    "got": "get", "made": "make", "told": "tell", "paid": "pay", "saw": "see", "sent": "send",
-    "stole": "steal", "drove": "drive", "broke": "break", "gave": "give", "met": "meet",
-    "found": "find", "left": "leave", "came": "come", "ate": "eat", "sat": "sit", "wanna": "want",
-}
+_COLLOQUIAL = {"wanna": "want", "gonna": "go", "gotta": "get", "lemme": "let"}
+"""Spoken contractions no dictionary lemmatizes."""
 
 
 def clean(raw: str) -> str:
@@ -88,32 +86,21 @@ def is_hangul(token: str) -> bool:
     return bool(token) and "\uac00" <= token[0] <= "\ud7a3"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def english_forms(token: str) -> tuple[str, ...]:
-    """The token and the base forms it may be an inflection of ("buying" -> "buy").
+    """The token and every base form it may be an inflection of ("bought" -> "buy").
 
-    Over-generates on purpose: the matcher keeps only forms that occur in an alias, so a
-    wrong guess ("shopping" -> "shopp") costs nothing.
+    The lemmas come from lemminflect's dictionary (its rules for unknown words only guess
+    regular inflections). Over-generating is safe: the matcher keeps only forms that occur in
+    an alias, so "left" -> "leave" costs nothing where no alias has "leave".
     """
     forms = [token]
-    if token in _IRREGULAR:
-        forms.append(_IRREGULAR[token])
-    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
-        forms.append(token[:-1])
-        if token.endswith("es"):
-            forms.append(token[:-2])
-        if token.endswith("ies"):
-            forms.append(token[:-3] + "y")
-    if len(token) > 4 and token.endswith("ing"):
-        stem = token[:-3]
-        forms += [stem, stem + "e"]
-        if len(stem) > 2 and stem[-1] == stem[-2]:
-            forms.append(stem[:-1])
-    if len(token) > 3 and token.endswith("ed"):
-        stem = token[:-2]
-        forms += [stem, token[:-1]]
-        if len(stem) > 2 and stem[-1] == stem[-2]:
-            forms.append(stem[:-1])
-        if token.endswith("ied"):
-            forms.append(token[:-3] + "y")
+    if token in _COLLOQUIAL:
+        forms.append(_COLLOQUIAL[token])
+    elif token.isascii() and token.isalpha():
+        for lemmas in getAllLemmas(token).values():
+            forms.extend(lemmas)
+        if len(forms) == 1 and len(token) > 3:
+            for upos in ("NOUN", "VERB"):
+                forms.extend(getAllLemmasOOV(token, upos).get(upos, ()))
     return tuple(dict.fromkeys(forms))

@@ -131,11 +131,6 @@ NOT_GOAL_VERBS = frozenset(
 )
 """Words that never start a goal by themselves ("I want to talk to..." names a partner)."""
 
-KO_GOAL_MARKERS = ("고 싶", "러", "려고", "려구", "려")
-KO_NOT_GOAL_VERBS = (
-    "얘기", "이야기", "말하", "말해", "대화", "만나", "통화", "가", "오", "있", "왔", "와",
-)
-KO_NON_PLACES = frozenset({"여기", "거기", "저기", "지금", "오늘", "내일", "어제", "한국", "집"})
 NON_ANSWERS = frozenset(
     {"yes", "no", "ok", "okay", "yeah", "yep", "nope", "idk", "sure", "maybe", "what", "pardon",
      "sorry", "hello", "hi", "thanks", "thank", "whatever", "anything", "nothing", "anyone",

@@ -1,9 +1,10 @@
 """Open-ended phrases captured from grammar when the vocabulary has no word for them.
 
 "I'm at a pet store" has no vocabulary place, yet the learner clearly said where they are;
-"at the X", "talk to the Y", "I want to Z", "X에서", "Y한테", "Z하고 싶어요" say which slot X,
-Y, Z fill. Captures never cross a vocabulary match of their own slot (the vocabulary is more
-reliable) and are rejected when they look like time, manner or a pronoun ("in the morning").
+"at the X", "talk to the Y", "I want to Z" say which slot X, Y, Z fill (Korean is read from
+its morphemes instead, in korean_reading.py). Captures never cross a vocabulary match of their
+own slot (the vocabulary is more reliable) and are rejected when they look like time, manner or
+a pronoun ("in the morning").
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from scenario_engine.engines.local.normalize import (
 from scenario_engine.engines.local.patterns import (
     GOAL_TRIGGERS,
     GOAL_VERBS,
-    KO_GOAL_MARKERS,
-    KO_NON_PLACES,
-    KO_NOT_GOAL_VERBS,
     LEADING_NOISE,
     MAX_PHRASE_CHARS,
     MAX_PHRASE_WORDS,
@@ -43,10 +41,6 @@ _GOAL_STOPS = frozenset(
 )
 _DANGLING = SKIP_WORDS | POSSESSIVES | {"of", "to", "for"}
 _NOT_PLACE_AFTER = frozenset({"look", "looking", "good", "bad", "great", "interested", "check"})
-_KO_PLACE_ENDINGS = ("에서요", "에서는", "에서")
-_KO_PARTNER_ENDINGS = ("한테요", "한테", "에게", "께", "이랑", "랑")
-_KO_PRONOUNS = frozenset({"나", "저", "너", "우리", "저희", "사", "누구"})
-_KO_ARRIVAL = ("있", "왔", "와", "가", "도착")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +65,7 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
         if index in covered:
             continue
         if is_hangul(token):
-            phrases.extend(_korean(tokens, index, covered))
-            continue
+            continue  # Korean is read from its morphemes (korean_reading.py)
         previous = tokens[index - 1] if index else ""
         if token in ("at", "in") and previous not in _NOT_PLACE_AFTER:
             phrases.extend(_capture(tokens, index + 1, Slot.PLACE, covered))
@@ -154,43 +147,3 @@ def _capture(
         return []
     value = finish(words, slot)
     return [Phrase(slot, value, start, index - 1)] if value else []
-
-
-def _korean(tokens: list[str], index: int, covered: dict[int, set[Slot]]) -> list[Phrase]:
-    token = tokens[index]
-    following = tokens[index + 1] if index + 1 < len(tokens) else ""
-    for ending in _KO_PLACE_ENDINGS:
-        stem = token.removesuffix(ending)
-        if stem != token and stem and stem not in KO_NON_PLACES:
-            return [Phrase(Slot.PLACE, stem, index, index)]
-    stem = token.removesuffix("에")
-    if stem and stem != token and following.startswith(_KO_ARRIVAL) and stem not in KO_NON_PLACES:
-        return [Phrase(Slot.PLACE, stem, index, index)]
-    for ending in _KO_PARTNER_ENDINGS:
-        stem = token.removesuffix(ending)
-        if stem != token and stem and stem not in _KO_PRONOUNS:
-            return [Phrase(Slot.PARTNER, stem, index, index)]
-    return _korean_goal(tokens, index, covered)
-
-
-def _korean_goal(tokens: list[str], index: int, covered: dict[int, set[Slot]]) -> list[Phrase]:
-    token = tokens[index]
-    following = tokens[index + 1] if index + 1 < len(tokens) else ""
-    if token.endswith("고") and following.startswith("싶"):
-        stem = token[:-1]
-    else:
-        marker = next((m for m in KO_GOAL_MARKERS[1:] if token.endswith((m, m + "요"))), None)
-        if marker is None or len(token) <= len(marker):
-            return []
-        stem = token[: token.rindex(marker)]
-    stem = stem.removesuffix("으")  # "찾으려고" -> "찾": the vowel belongs to the ending
-    if not stem or stem.startswith(KO_NOT_GOAL_VERBS):
-        return []
-    words = [stem + "다"]
-    before = index - 1
-    if before >= 0 and before not in covered and is_hangul(tokens[before]):
-        previous = tokens[before]
-        if not previous.endswith(_KO_PLACE_ENDINGS + _KO_PARTNER_ENDINGS):
-            words.insert(0, previous)
-    value = finish(words, Slot.GOAL)
-    return [Phrase(Slot.GOAL, value, index, index)] if value else []

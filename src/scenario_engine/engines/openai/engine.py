@@ -10,10 +10,12 @@ from openai import AsyncOpenAI
 
 from scenario_engine.config import AppConfig
 from scenario_engine.domain.llm import ScenarioLLM
+from scenario_engine.domain.practice import PracticeLLM
 from scenario_engine.engines.base import EngineInfo, SpeechOutput
 from scenario_engine.engines.openai.client import build_client
 from scenario_engine.engines.openai.events import turn_detection
 from scenario_engine.engines.openai.llm import OpenAIScenarioLLM
+from scenario_engine.engines.openai.practice import OpenAIPracticeLLM
 from scenario_engine.engines.openai.speech_input import OpenAISpeechInput, ReconnectPolicy
 from scenario_engine.engines.openai.speech_output import OpenAISpeechOutput
 
@@ -28,12 +30,17 @@ class OpenAIEngine:
             attempts=config.realtime_reconnect_attempts,
             initial_delay_s=config.realtime_reconnect_initial_delay_s,
             max_delay_s=config.realtime_reconnect_max_delay_s,
+            drops_per_turn=config.realtime_drops_per_turn,
+            drops_per_session=config.realtime_drops_per_session,
         )
         self.llm: ScenarioLLM = OpenAIScenarioLLM(
             self._client,
             model=config.llm_model,
             max_retries=config.max_retries,
             retry_base_delay_s=config.openai_retry_initial_delay_s,
+        )
+        self.practice: PracticeLLM = OpenAIPracticeLLM(
+            self._client, model=config.llm_model, max_retries=config.max_retries
         )
         self.speech_output: SpeechOutput = OpenAISpeechOutput(
             self._client, model=config.tts_model, voice=config.tts_voice
