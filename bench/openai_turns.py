@@ -124,7 +124,8 @@ async def run_openai(logs: Path, dialogs: int, latency: str, settings: dict[str,
             url = f"ws://127.0.0.1:{server.port}/ws"
             rows = [await one_dialog(url) for _ in range(dialogs)]
             print(f"openai engine, latency model {model}, {dialogs} dialogs of {len(PHRASES)} "
-                  f"turns, settings {settings or 'default'}")
+                  f"turns, settings {settings or 'default'}, load average "
+                  f"{os.getloadavg()[0]:.1f}")
             for turn, (text, _) in enumerate(PHRASES):
                 values = [row[turn] for row in rows]
                 kind = "final" if turn == len(PHRASES) - 1 else "follow-up"
