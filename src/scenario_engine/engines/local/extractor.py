@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lemminflect import getAllLemmas
+
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.engines.local.korean_reading import read_korean
 from scenario_engine.engines.local.lexicon import KoreanLexicon, load_lexicon
@@ -77,6 +79,8 @@ class _Candidate:
     strength: int
     start: int
     rank: int
+    said: str | None = None
+    """The English words the learner used for a vocabulary value ("salesman" for sales clerk)."""
 
 
 class SlotExtractor:
@@ -157,15 +161,20 @@ class SlotExtractor:
                 slots = {awaiting}
             else:
                 slots = {mention.entries[0].slot}
+        following = tokens[mention.end + 1] if mention.end + 1 < len(tokens) else ""
+        if following in MODIFIED_NOUNS and not mention.rest:
+            return []  # "driver license", "bus pass": the word only describes another noun
+        said = _said(tokens, mention)
         return [
             _Candidate(entry.slot, entry.canonical, segments[mention.start], True,
-                       frame == entry.slot, entry.strength, mention.start, entry.rank)
+                       frame == entry.slot, entry.strength, mention.start, entry.rank,
+                       said if entry.slot in SAID_SLOTS else None)
             for entry in mention.entries
             if entry.slot in slots and not (entry.slot is Slot.PLACE and frame == _ANTI)
         ]
 
     def _choose(self, candidates: list[_Candidate]) -> SlotValues:
-        def best(slot: Slot, typical: frozenset[str]) -> str | None:
+        def best(slot: Slot, typical: frozenset[str]) -> _Candidate | None:
             own = [c for c in candidates if c.slot is slot]
             if not own:
                 return None
@@ -173,17 +182,59 @@ class SlotExtractor:
                 own,
                 key=lambda c: (c.segment, c.from_vocabulary, c.framed, c.strength,
                                c.value in typical, -c.start, -c.rank),
-            ).value
+            )
 
         stated = frozenset(c.value for c in candidates if c.slot is not Slot.PLACE)
         places = [c for c in candidates if c.slot is Slot.PLACE]
         fitting = frozenset(c.value for c in places if self._typical_of(c.value) & stated)
-        place = best(Slot.PLACE, fitting)
+        chosen_place = best(Slot.PLACE, fitting)
+        place = chosen_place.value if chosen_place else None
         typical = self._typical_of(place) if place else frozenset()
-        return SlotValues(place, best(Slot.PARTNER, typical), best(Slot.GOAL, typical))
+        partner = best(Slot.PARTNER, typical)
+        goal = best(Slot.GOAL, typical)
+        return SlotValues(place, self._partner_value(partner, place), goal and goal.value)
+
+    def _partner_value(self, partner: _Candidate | None, place: str | None) -> str | None:
+        """The words the learner used for the partner, or the place's own staff for a bare
+        "staff"/"직원" at a known place ("카페에서 직원한테" -> barista)."""
+        if partner is None:
+            return None
+        if partner.value == GENERIC_STAFF and place:
+            return self._staff.get(place) or f"{place} staff"
+        typical = self._typical_of(place) if place else frozenset()
+        if partner.said is None or (
+            partner.value in typical and partner.value.endswith(" " + partner.said)
+        ):
+            return partner.value  # "the driver" in a taxi: the place says which driver
+        return partner.said
 
     def _typical_of(self, place: str) -> frozenset[str]:
         return self._typical.get(place, frozenset())
+
+
+SAID_SLOTS = frozenset({Slot.PARTNER})
+MODIFIED_NOUNS = frozenset(
+    {"license", "licence", "pass", "card", "fare", "number", "schedule", "route", "app",
+     "account", "insurance", "bill", "receipt", "reservation", "booking", "policy", "rules",
+     "hours", "website", "appointment"}
+)
+_NOT_PERSON_WORDS = frozenset({"desk", "service", "center", "centre", "counter", "support",
+                               "office", "reception", "line"})
+"""Partner aliases ending in these name a place or service ("front desk"): the canonical person
+is said instead."""
+
+
+def _said(tokens: list[str], mention: Mention) -> str | None:
+    """The mention's English words without determiners, the last one singular."""
+    if mention.rest or any(is_hangul(t) for t in tokens[mention.start : mention.end + 1]):
+        return None
+    words = [t for t in tokens[mention.start : mention.end + 1] if t not in SKIP_WORDS]
+    if not words or words[-1] in _NOT_PERSON_WORDS:
+        return None
+    lemmas = getAllLemmas(words[-1]).get("NOUN")
+    if lemmas and words[-1].endswith("s"):
+        words[-1] = lemmas[0]
+    return " ".join(words)
 
 
 def _segments(tokens: list[str]) -> list[int]:

@@ -39,6 +39,7 @@ _GOAL_STOPS = frozenset(
      "at", "from", "who", "which", "while", "when", "since", "if", "no", "not", "wait",
      "sorry", "actually", "talking", "speaking"}
 )
+_NEEDS_TO = frozenset({"say", "saying", "explain", "explaining", "complain", "complaining"})
 _DANGLING = SKIP_WORDS | POSSESSIVES | {"of", "to", "for"}
 _NOT_PLACE_AFTER = frozenset({"look", "looking", "good", "bad", "great", "interested", "check"})
 
@@ -71,6 +72,8 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
             phrases.extend(_capture(tokens, index + 1, Slot.PLACE, covered))
         elif token in TALK_VERBS:
             linked = index + 1 < len(tokens) and tokens[index + 1] in ("to", "with")
+            if not linked and token in _NEEDS_TO:
+                continue  # "what to say yet": "say" names a listener only with "to"
             after = index + 2 if linked else index + 1
             phrases.extend(_capture(tokens, after, Slot.PARTNER, covered))
         elif token == "with" and index + 1 < len(tokens) and tokens[index + 1] in POSSESSIVES:
