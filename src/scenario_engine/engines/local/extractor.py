@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.engines.local.answers import bare_answer
+from scenario_engine.engines.local.inference import PHONE_CALL, on_the_phone
 from scenario_engine.engines.local.korean_reading import read_korean
 from scenario_engine.engines.local.lexicon import KoreanLexicon, load_lexicon
 from scenario_engine.engines.local.matcher import AliasMatcher, Entry, Mention
 from scenario_engine.engines.local.mention_grammar import (
     ANTI,
     MODIFIED_NOUNS,
-    SAID_SLOTS,
+    place_compound,
     negated,
     negated_at,
     negated_korean,
@@ -86,6 +87,7 @@ class SlotExtractor:
         self._matcher = AliasMatcher(vocabulary)
         self._typical = vocabulary.typical_by_place()
         self._staff = vocabulary.staff_by_place()
+        self._implied_places = dict(vocabulary.implied_places)
 
     def extract(self, text: str, awaiting: Slot | None = None) -> SlotValues:
         """Slots stated in ``text``; ``awaiting`` is the slot the service just asked about."""
@@ -115,7 +117,7 @@ class SlotExtractor:
                         _Candidate(phrase.slot, phrase.value, segments[phrase.start], True,
                                    phrase.slot is not Slot.GOAL, strength, phrase.start, rank)
                     )
-        values = self._choose(candidates)
+        values = self._choose(candidates, tokens)
         if awaiting is not None and values.is_empty():
             values = values.with_value(awaiting, bare_answer(tokens, awaiting))
         return _english_only(values)
@@ -156,15 +158,16 @@ class SlotExtractor:
         if following in MODIFIED_NOUNS and not mention.rest:
             return []  # "driver license", "bus pass": the word only describes another noun
         said = said_words(tokens, mention)
+        compound = place_compound(tokens, mention) if frame == Slot.PLACE else None
         return [
             _Candidate(entry.slot, entry.canonical, segments[mention.start], True,
                        frame == entry.slot, entry.strength, mention.start, entry.rank,
-                       said if entry.slot in SAID_SLOTS else None)
+                       said if entry.slot is Slot.PARTNER else compound)
             for entry in mention.entries
             if entry.slot in slots and not (entry.slot is Slot.PLACE and frame == ANTI)
         ]
 
-    def _choose(self, candidates: list[_Candidate]) -> SlotValues:
+    def _choose(self, candidates: list[_Candidate], tokens: list[str]) -> SlotValues:
         def best(slot: Slot, typical: frozenset[str]) -> _Candidate | None:
             own = [c for c in candidates if c.slot is slot]
             if not own:
@@ -183,7 +186,14 @@ class SlotExtractor:
         typical = self._typical_of(place) if place else frozenset()
         partner = best(Slot.PARTNER, typical)
         goal = best(Slot.GOAL, typical)
-        return SlotValues(place, self._partner_value(partner, place), goal.value if goal else None)
+        partner_value = self._partner_value(partner, place)
+        if chosen_place and chosen_place.said:
+            place = chosen_place.said
+        if on_the_phone(tokens):
+            place = PHONE_CALL
+        if place is None and partner is not None:
+            place = self._implied_places.get(partner.value)
+        return SlotValues(place, partner_value, goal.value if goal else None)
 
     def _partner_value(self, partner: _Candidate | None, place: str | None) -> str | None:
         """The words the learner used for the partner, or the place's own staff for a bare

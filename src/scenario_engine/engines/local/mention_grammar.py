@@ -29,7 +29,6 @@ from scenario_engine.engines.local.patterns import (
 ANTI = "anti"
 """The frame of a place named after "for", "from", "near"...: not where the learner is."""
 
-SAID_SLOTS = frozenset({Slot.PARTNER})
 MODIFIED_NOUNS = frozenset(
     {"license", "licence", "pass", "card", "fare", "number", "schedule", "route", "app",
      "account", "insurance", "bill", "receipt", "reservation", "booking", "policy", "rules",
@@ -52,6 +51,27 @@ def said_words(tokens: list[str], mention: Mention) -> str | None:
     if lemmas and words[-1].endswith("s"):
         words[-1] = lemmas[0]
     return " ".join(words)
+
+
+def place_compound(tokens: list[str], mention: Mention) -> str | None:
+    """A vocabulary place with the nouns the learner put before it, when there are any:
+    "at the district office" is a district office, not just an office."""
+    if mention.rest:
+        return None
+    index = mention.start - 1
+    words: list[str] = []
+    while index >= 0 and len(words) < 2:
+        token = tokens[index]
+        lemmas = getAllLemmas(token) if token.isascii() and token.isalpha() else {}
+        if token in SKIP_WORDS or token in POSSESSIVES or "NOUN" not in lemmas or (
+            "VERB" in lemmas and token.endswith("ing")
+        ) or token in PLACE_PREPOSITIONS:
+            break
+        words.insert(0, token)
+        index -= 1
+    if not words or (index >= 0 and tokens[index] in POSSESSIVES):
+        return None  # "my son school": the noun before is whose place it is
+    return " ".join([*words, *tokens[mention.start : mention.end + 1]])
 
 
 def segments(tokens: list[str]) -> list[int]:
