@@ -24,10 +24,10 @@ from scenario_engine.engines.local.matcher import AliasMatcher, Entry, Mention
 from scenario_engine.engines.local.mention_grammar import (
     ANTI,
     MODIFIED_NOUNS,
-    place_compound,
     negated,
     negated_at,
     negated_korean,
+    place_compound,
     said_words,
 )
 from scenario_engine.engines.local.mention_grammar import frame as frame_of
