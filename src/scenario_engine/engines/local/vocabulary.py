@@ -109,9 +109,9 @@ class Vocabulary(BaseModel):
         for place in self.places:
             if place.staff is not None and place.staff not in partners:
                 raise ValueError(f"place {place.canonical!r}: unknown staff {place.staff!r}")
-        for partner, place in self.implied_places.items():
-            if partner not in partners or place not in places:
-                raise ValueError(f"implied place {partner!r} -> {place!r} names unknown values")
+        for who, where in self.implied_places.items():
+            if who not in partners or where not in places:
+                raise ValueError(f"implied place {who!r} -> {where!r} names unknown values")
         for setting in self.settings:
             unknown = (
                 ({setting.place} - places)
