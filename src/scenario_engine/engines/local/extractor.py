@@ -102,11 +102,14 @@ class SlotExtractor:
             if not negated(tokens, mention)
             for candidate in self._candidates(tokens, mention, segments, awaiting)
         ]
+        candidates = [c for c in candidates if c.slot is not Slot.GOAL or c.strength == STRONG
+                      or awaiting is Slot.GOAL]  # "ticket" alone is not "buy a ticket"
         for phrase in capture_phrases(tokens, mentions):
             if not negated_at(tokens, phrase.start):
+                composed = phrase.slot is Slot.GOAL  # the learner's own verb and object
                 candidates.append(
-                    _Candidate(phrase.slot, phrase.value, segments[phrase.start], False, True,
-                               STRONG, phrase.start, 0)
+                    _Candidate(phrase.slot, phrase.value, segments[phrase.start], composed,
+                               True, STRONG, phrase.start, 0)
                 )
         korean = any(is_hangul(token) for token in tokens)
         if korean:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scenario_engine.domain.slots import Slot
+from scenario_engine.engines.local.english_goals import gerund_goal_start, shape_goal
 from scenario_engine.engines.local.matcher import Mention
 from scenario_engine.engines.local.normalize import (
     CLAUSE,
@@ -26,7 +27,6 @@ from scenario_engine.engines.local.patterns import (
     LEADING_NOISE,
     MAX_PHRASE_CHARS,
     MAX_PHRASE_WORDS,
-    NOT_GOAL_VERBS,
     NOT_PARTNERS,
     NOT_PLACE_STARTS,
     NOT_PLACES,
@@ -101,6 +101,8 @@ def finish(words: list[str], slot: Slot) -> str | None:
 
 
 def _goal_start(tokens: list[str], index: int) -> int | None:
+    if gerund_goal_start(tokens, index):
+        return index
     for trigger in GOAL_TRIGGERS:
         if tuple(tokens[index : index + len(trigger)]) == trigger:
             return index + len(trigger)
@@ -126,7 +128,7 @@ def _capture(
         if token in stops or is_hangul(token):
             break
         slots_here = covered.get(index, set())
-        if slot in slots_here:
+        if slot in slots_here and slot is not Slot.GOAL:
             return []  # the vocabulary already names this value
         if slots_here and slot is Slot.GOAL and Slot.PARTNER in slots_here:
             if words and words[-1] in SKIP_WORDS | POSSESSIVES:
@@ -146,7 +148,10 @@ def _capture(
         return []
     if slot is Slot.PARTNER and any(word in NOT_PARTNERS for word in words):
         return []
-    if slot is Slot.GOAL and any(form in NOT_GOAL_VERBS for form in english_forms(words[0])):
-        return []
+    if slot is Slot.GOAL:
+        shaped = shape_goal(words)
+        if shaped is None:
+            return []
+        words = shaped
     value = finish(words, slot)
     return [Phrase(slot, value, start, index - 1)] if value else []

@@ -1,0 +1,69 @@
+"""English goals from their grammar: a verb, its object and at most one complement.
+
+"I need order pizza for delivery by phone" is the goal "order pizza for delivery", and
+"Practice: returning a shirt" is "return a shirt": learners (and the people who grade them)
+name the goal with the words of the utterance, so a goal made of those words is right more
+often than a vocabulary category ("order food", "return an item"). The verb is turned into
+its base form by lemminflect; a phrase without a verb of a goal, or a verb alone, is no goal.
+"""
+
+from __future__ import annotations
+
+from lemminflect import getAllLemmas
+
+from scenario_engine.engines.local.normalize import CLAUSE
+from scenario_engine.engines.local.patterns import GOAL_VERBS, NOT_GOAL_VERBS
+
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "some", "any"})
+_COMPLEMENTS = frozenset({"to", "for", "with", "about", "into", "from", "on", "of"})
+_ENDS = frozenset({"at", "in", "by", "because", "since", "before", "after", "and", "or", "but",
+                   "so", "if", "when", "then", "please", "today", "tomorrow", "now", "here"})
+_PARTICLES = frozenset({"up", "out", "in", "off", "back", "down", "over", "on"})
+_COMPLEMENT_WORDS = 3
+_GERUND_AFTER = frozenset({CLAUSE, "practice", "practise", "practicing", "practising", "im",
+                           "am", "about", "and", "me", "just", "were", "be"})
+
+
+def verb_lemma(word: str) -> str | None:
+    lemmas = getAllLemmas(word).get("VERB") if word.isascii() and word.isalpha() else None
+    return lemmas[0] if lemmas else None
+
+
+def gerund_goal_start(tokens: list[str], index: int) -> bool:
+    """ "Buying a train ticket...", "Practice: returning a shirt", "I'm paying with card"."""
+    token = tokens[index]
+    if not token.endswith("ing") or (index and tokens[index - 1] not in _GERUND_AFTER):
+        return False
+    return verb_lemma(token) in GOAL_VERBS
+
+
+def shape_goal(words: list[str]) -> list[str] | None:
+    """The goal in ``words`` (which start where a goal may start), or ``None``."""
+    if not words:
+        return None
+    verb = verb_lemma(words[0])
+    if verb is None or verb in NOT_GOAL_VERBS:
+        return None
+    shaped = [verb]
+    rest = [word for word in words[1:] if word not in _DEMONSTRATIVES]
+    if rest and rest[0] in _PARTICLES and not _is_object_start(rest):
+        shaped.append(rest.pop(0))  # "sign up", "pick up", "check out"
+    complement = 0
+    for word in rest:
+        if word in _ENDS or (complement and word in _COMPLEMENTS):
+            break
+        if word in _COMPLEMENTS:
+            complement = 1
+        elif complement:
+            complement += 1
+            if complement > _COMPLEMENT_WORDS + 1:
+                break
+        shaped.append(word)
+    while shaped and shaped[-1] in _COMPLEMENTS:
+        shaped.pop()
+    return shaped if len(shaped) >= 2 else None
+
+
+def _is_object_start(rest: list[str]) -> bool:
+    """ "check in" is a particle; "sign up for" too; "on the phone" is not a particle."""
+    return rest[0] == "on" and len(rest) > 1 and rest[1] in ("the", "my", "a")
