@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from lemminflect import getAllLemmas
 
-from scenario_engine.engines.local.normalize import CLAUSE
 from scenario_engine.engines.local.patterns import GOAL_VERBS, NOT_GOAL_VERBS
 
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "some", "any"})
@@ -20,8 +19,13 @@ _ENDS = frozenset({"at", "in", "by", "because", "since", "before", "after", "and
                    "so", "if", "when", "then", "please", "today", "tomorrow", "now", "here"})
 _PARTICLES = frozenset({"up", "out", "in", "off", "back", "down", "over", "on"})
 _COMPLEMENT_WORDS = 3
-_GERUND_AFTER = frozenset({CLAUSE, "practice", "practise", "practicing", "practising", "im",
-                           "am", "about", "and", "me", "just", "were", "be"})
+_CONTROL_VERBS = frozenset({"try", "want", "need", "plan", "hope", "like", "love", "go", "have"})
+"""Verbs before "to" whose goal is the verb after: "trying to order a beer"."""
+_WH = frozenset({"how", "where", "what", "which", "when", "why", "if", "whether", "who"})
+_TRAILING = frozenset({"a", "an", "the", "my", "our", "your", "his", "her", "their", "some"})
+_NOT_GERUND_AFTER = frozenset({"is", "are", "was", "been", "keep", "stop", "the", "a", "my",
+                               "for", "of", "without", "before", "after", "when", "while"})
+"""A "-ing" after these is no goal: "the bus is leaving", "the shopping", "after checking"."""
 
 
 def verb_lemma(word: str) -> str | None:
@@ -32,7 +36,7 @@ def verb_lemma(word: str) -> str | None:
 def gerund_goal_start(tokens: list[str], index: int) -> bool:
     """ "Buying a train ticket...", "Practice: returning a shirt", "I'm paying with card"."""
     token = tokens[index]
-    if not token.endswith("ing") or (index and tokens[index - 1] not in _GERUND_AFTER):
+    if not token.endswith("ing") or (index and tokens[index - 1] in _NOT_GERUND_AFTER):
         return False
     return verb_lemma(token) in GOAL_VERBS
 
@@ -42,10 +46,17 @@ def shape_goal(words: list[str]) -> list[str] | None:
     if not words:
         return None
     verb = verb_lemma(words[0])
+    if verb in _CONTROL_VERBS and len(words) > 2 and words[1] == "to":
+        return shape_goal(words[2:])
     if verb is None or verb in NOT_GOAL_VERBS:
         return None
     shaped = [verb]
     rest = [word for word in words[1:] if word not in _DEMONSTRATIVES]
+    if rest and _bare_verb(rest[0]):
+        return None  # "asking the concierge recommend...": no object to keep
+    wh = next((i for i, word in enumerate(rest) if word in _WH), None)
+    if wh is not None and not (wh + 1 < len(rest) and rest[wh + 1] == "to"):
+        rest = rest[:wh]  # "ask if this bus goes...": the question itself is no phrase to keep
     if rest and rest[0] in _PARTICLES and not _is_object_start(rest):
         shaped.append(rest.pop(0))  # "sign up", "pick up", "check out"
     complement = 0
@@ -54,14 +65,19 @@ def shape_goal(words: list[str]) -> list[str] | None:
             break
         if word in _COMPLEMENTS:
             complement = 1
-        elif complement:
+        elif complement and word not in _TRAILING:
             complement += 1
             if complement > _COMPLEMENT_WORDS + 1:
                 break
         shaped.append(word)
-    while shaped and shaped[-1] in _COMPLEMENTS:
+    while shaped and (shaped[-1] in _COMPLEMENTS or shaped[-1] in _TRAILING):
         shaped.pop()
     return shaped if len(shaped) >= 2 else None
+
+
+def _bare_verb(word: str) -> bool:
+    lemmas = getAllLemmas(word) if word.isascii() and word.isalpha() else {}
+    return set(lemmas) == {"VERB"} and word not in _PARTICLES
 
 
 def _is_object_start(rest: list[str]) -> bool:

@@ -23,6 +23,7 @@ from scenario_engine.engines.local.lexicon import KoreanLexicon, load_lexicon
 from scenario_engine.engines.local.matcher import AliasMatcher, Entry, Mention
 from scenario_engine.engines.local.mention_grammar import (
     ANTI,
+    GOAL_MODIFIERS,
     MODIFIED_NOUNS,
     negated,
     negated_at,
@@ -116,11 +117,12 @@ class SlotExtractor:
             for phrase in read_korean(tokens, self._lexicon):
                 if not negated_korean(tokens, phrase.end):
                     strength, rank = _analysed_rank(phrase.slot)
+                    framed = phrase.framed and phrase.slot is not Slot.GOAL
                     candidates.append(
                         _Candidate(phrase.slot, phrase.value, segments[phrase.start], True,
-                                   phrase.slot is not Slot.GOAL, strength, phrase.start, rank)
+                                   framed, strength, phrase.start, rank)
                     )
-        values = self._choose(candidates, tokens)
+        values = self._choose(candidates, tokens, awaiting)
         if awaiting is not None and values.is_empty():
             values = values.with_value(awaiting, bare_answer(tokens, awaiting))
         return _english_only(values)
@@ -160,6 +162,9 @@ class SlotExtractor:
         following = tokens[mention.end + 1] if mention.end + 1 < len(tokens) else ""
         if following in MODIFIED_NOUNS and not mention.rest:
             return []  # "driver license", "bus pass": the word only describes another noun
+        before = tokens[mention.start - 1] if mention.start else ""
+        if before in GOAL_MODIFIERS:
+            slots.discard(Slot.GOAL)  # "late checkout" asks for more than "check out"
         said = said_words(tokens, mention)
         compound = place_compound(tokens, mention) if frame == Slot.PLACE else None
         return [
@@ -170,7 +175,9 @@ class SlotExtractor:
             if entry.slot in slots and not (entry.slot is Slot.PLACE and frame == ANTI)
         ]
 
-    def _choose(self, candidates: list[_Candidate], tokens: list[str]) -> SlotValues:
+    def _choose(
+        self, candidates: list[_Candidate], tokens: list[str], awaiting: Slot | None
+    ) -> SlotValues:
         def best(slot: Slot, typical: frozenset[str]) -> _Candidate | None:
             own = [c for c in candidates if c.slot is slot]
             if not own:
@@ -189,7 +196,7 @@ class SlotExtractor:
         typical = self._typical_of(place) if place else frozenset()
         partner = best(Slot.PARTNER, typical)
         goal = best(Slot.GOAL, typical)
-        partner_value = self._partner_value(partner, place)
+        partner_value = self._partner_value(partner, place, awaiting is Slot.PARTNER)
         if chosen_place and chosen_place.said:
             place = chosen_place.said
         if on_the_phone(tokens):
@@ -198,19 +205,31 @@ class SlotExtractor:
             place = self._implied_places.get(partner.value)
         return SlotValues(place, partner_value, goal.value if goal else None)
 
-    def _partner_value(self, partner: _Candidate | None, place: str | None) -> str | None:
+    def _partner_value(
+        self, partner: _Candidate | None, place: str | None, asked: bool
+    ) -> str | None:
         """The words the learner used for the partner, or the place's own staff for a bare
         "staff"/"직원" at a known place ("카페에서 직원한테" -> barista)."""
         if partner is None:
             return None
-        if partner.value == GENERIC_STAFF and place:
-            return self._staff.get(place) or f"{place} staff"
+        if partner.value == GENERIC_STAFF and not asked:
+            return self._staff_of(place) if place else None  # a bare "staff": ask who
         typical = self._typical_of(place) if place else frozenset()
         if partner.said is None or (
             partner.value in typical and partner.value.endswith(" " + partner.said)
         ):
             return partner.value  # "the driver" in a taxi: the place says which driver
         return partner.said
+
+    def _staff_of(self, place: str) -> str:
+        """The staff of ``place`` or of the vocabulary place it starts with ("hotel front
+        desk" -> receptionist), else "<place> staff"."""
+        words = place.split()
+        for size in range(len(words), 0, -1):
+            staff = self._staff.get(" ".join(words[:size]))
+            if staff:
+                return staff
+        return f"{place} staff"
 
     def _typical_of(self, place: str) -> frozenset[str]:
         return self._typical.get(place, frozenset())

@@ -69,11 +69,15 @@ def read_korean(tokens: list[str], lexicon: KoreanLexicon) -> list[Phrase]:
             value = _translate(lexicon, slot, unit) if slot else None
             if slot and value:
                 phrases.append(Phrase(slot, value, start, end))
+            elif slot is None and unit.korean.count(" ") >= 1 and not unit.english:
+                place = lexicon.noun(Slot.PLACE, unit.korean)  # "여객선 터미널": one place
+                if place:
+                    phrases.append(Phrase(Slot.PLACE, place, start, end, framed=False))
             continue
         obj = _object_of(units, number, morphemes)
         verb = unit.korean
-        if verb in _NOT_GOALS:
-            continue
+        if verb in _NOT_GOALS or _past(after):
+            continue  # "가방을 샀는데": what already happened is background, not the goal
         goal = lexicon.goal(verb, obj.korean if obj and obj.korean else None)
         if goal is None and obj is not None and obj.english and not obj.korean:
             sense = lexicon.verbs.get(verb)
@@ -152,9 +156,21 @@ def _object_of(units: list[_Unit], number: int, morphemes: tuple[Morpheme, ...])
     return None
 
 
+def _past(after: tuple[Morpheme, ...]) -> bool:
+    """The verb is in the past tense (었/았 right after it)."""
+    return bool(after) and after[0].tag == "EP" and after[0].form in ("었", "았", "였", "ㅆ")
+
+
 def _translate(lexicon: KoreanLexicon, slot: Slot, unit: _Unit) -> str | None:
     if not unit.korean:
         return unit.english or None
+    value = lexicon.noun(slot, unit.korean)
     if unit.english:
-        return None  # "check-in counter 직원": the English words are read by the English rules
-    return lexicon.noun(slot, unit.korean)
+        # "restaurant 사장님" is an owner; "check-in counter 직원" is left to the English rules
+        return value if value and value != "staff" else None
+    if value is None and slot is Slot.PARTNER and " " in unit.korean:
+        head = unit.korean.rsplit(" ", 1)
+        place = lexicon.noun(Slot.PLACE, head[0])
+        if place and lexicon.noun(Slot.PARTNER, head[1]) == "staff":
+            return f"{place} staff"  # "이삿짐센터 직원": the moving company's staff
+    return value

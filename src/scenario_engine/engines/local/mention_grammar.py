@@ -29,6 +29,8 @@ from scenario_engine.engines.local.patterns import (
 ANTI = "anti"
 """The frame of a place named after "for", "from", "near"...: not where the learner is."""
 
+GOAL_MODIFIERS = frozenset({"late", "early", "express", "online", "mobile", "self"})
+"""Words before a goal alias that make it a different request: "late checkout"."""
 MODIFIED_NOUNS = frozenset(
     {"license", "licence", "pass", "card", "fare", "number", "schedule", "route", "app",
      "account", "insurance", "bill", "receipt", "reservation", "booking", "policy", "rules",
@@ -106,7 +108,7 @@ def frame(tokens: list[str], mention: Mention) -> Slot | str | None:
             before = tokens[index - 1] if index else ""
             if before in MOTION_VERBS:
                 return Slot.PLACE
-            return Slot.PARTNER if before in TALK_VERBS else None
+            return Slot.PARTNER if before in TALK_VERBS else ANTI  # "directions to the X"
         if token == "with" or token in TALK_VERBS:
             return Slot.PARTNER
         if token in NOT_A_PLACE_BEFORE:

@@ -127,7 +127,7 @@ GOAL_VERBS = frozenset(
 )
 NOT_GOAL_VERBS = frozenset(
     {"talk", "speak", "chat", "be", "know", "say", "tell", "practice", "practise", "do",
-     "have"}
+     "have", "call"}
 )
 """Words that never start a goal by themselves ("I want to talk to..." names a partner)."""
 

@@ -52,6 +52,8 @@ class Phrase:
     value: str
     start: int
     end: int
+    framed: bool = True
+    """False for a value no frame introduced (a Korean compound noun without a particle)."""
 
 
 def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
@@ -83,7 +85,8 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
             for index in range(phrase.start, phrase.end + 1):
                 covered.setdefault(index, set()).add(Slot.PARTNER)
     for index in range(len(tokens)):
-        start = None if index in covered else _goal_start(tokens, index)
+        other = covered.get(index, set()) - {Slot.GOAL}  # a goal may start on a goal alias
+        start = None if other else _goal_start(tokens, index)
         if start is not None:
             phrases.extend(_capture(tokens, start, Slot.GOAL, covered))
     return phrases
