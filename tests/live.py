@@ -6,14 +6,16 @@ import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
 from scenario_engine.config import AppConfig
 from scenario_engine.engines.base import Engine
+from scenario_engine.transport.access import SUBPROTOCOL, token_subprotocol
 from scenario_engine.transport.app import create_app
 from scenario_engine.transport.server import GracefulServer
 
@@ -103,3 +105,11 @@ async def live_client(url: str, **connect_options: Any) -> AsyncIterator[LiveCli
         ready = await client.next()
         assert ready["type"] == "session.ready", ready
         yield client
+
+
+def authenticated(
+    url: str, token: str, **connect_options: Any
+) -> AbstractAsyncContextManager[LiveClient]:
+    """A live client that sends ``token`` as the page does: as a subprotocol, not in the URL."""
+    protocols = [Subprotocol(SUBPROTOCOL), Subprotocol(token_subprotocol(token))]
+    return live_client(url, subprotocols=protocols, **connect_options)

@@ -100,7 +100,7 @@ class AppConfig(BaseSettings):
 
     # --- access ---------------------------------------------------------------------------------
     auth: Literal["auto", "on", "off"] = Field(
-        "auto", description="auto = on unless bound to a loopback address"
+        "auto", description="auto = on when a token or secret is set, or off loopback"
     )
     auth_token: SecretStr | None = Field(None, description="A shared bearer token.")
     auth_secret: SecretStr | None = Field(
@@ -145,6 +145,12 @@ class AppConfig(BaseSettings):
     realtime_reconnect_attempts: int = Field(
         5, ge=0, le=20, description="Reconnect attempts after the Realtime socket drops."
     )
+    realtime_drops_per_turn: int = Field(
+        3, ge=1, le=100, description="Realtime socket drops one turn may reconnect from."
+    )
+    realtime_drops_per_session: int = Field(
+        10, ge=1, le=1000, description="Realtime socket drops one session may reconnect from."
+    )
     realtime_reconnect_initial_delay_s: float = Field(
         0.5, gt=0, le=30, description="First reconnect delay; doubles per attempt."
     )
@@ -171,9 +177,16 @@ class AppConfig(BaseSettings):
 
     @property
     def auth_required(self) -> bool:
+        """A configured credential is always required: on loopback too (behind a local
+        proxy every client is loopback), rather than silently ignored."""
         if self.auth != "auto":
             return self.auth == "on"
-        return not _is_loopback(self.host)
+        return bool(self.auth_token or self.auth_secret) or not is_loopback(self.host)
+
+    def secrets(self) -> list[str]:
+        """Every configured secret value, for the log handler to mask wherever it appears."""
+        values = (self.openai_api_key, self.auth_token, self.auth_secret)
+        return [value.get_secret_value() for value in values if value is not None]
 
     @property
     def resolved_engine(self) -> EngineName:
@@ -182,7 +195,7 @@ class AppConfig(BaseSettings):
         return "openai" if self.openai_api_key else "local"
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:

@@ -13,7 +13,7 @@ import binascii
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -133,6 +133,17 @@ class RealtimePeerSession:
         if self.script.update_delay_s:
             await asyncio.sleep(self.script.update_delay_s)
         await self.send({"type": "session.updated", "session": self.session})
+        if self.script.drop_after_update_s is not None:
+            self._spawn(self._drop_later(self.script.drop_after_update_s))
+
+    async def _drop_later(self, delay_s: float) -> None:
+        await asyncio.sleep(delay_s)
+        await self.drop()
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _on_input_audio_buffer_append(self, event: dict[str, Any]) -> None:
         try:
@@ -172,9 +183,7 @@ class RealtimePeerSession:
         await self.send({"type": "input_audio_buffer.committed",
                          "previous_item_id": self.last_item_id, "item_id": item_id})
         self.last_item_id = item_id
-        task = asyncio.create_task(self._transcribe(item_id, audio))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(self._transcribe(item_id, audio))
 
     async def _transcribe(self, item_id: str, audio: bytes) -> None:
         delay = self.script.transcription_delay_s + self._latency().transcript_after_commit_s

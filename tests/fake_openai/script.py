@@ -92,6 +92,8 @@ class RealtimeScript:
     update_delay_s: float = 0.0
     """Wait before answering ``session.update`` (a stall past the client's timeout)."""
     transcription_delay_s: float = 0.0
+    drop_after_update_s: float | None = None
+    """Drop every socket this long after it is configured: each reconnect succeeds, then fails."""
     handshakes: int = 0
     auth_headers: list[str] = field(default_factory=list)
     queries: list[dict[str, str]] = field(default_factory=list)

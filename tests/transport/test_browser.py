@@ -186,8 +186,16 @@ async def test_a_token_in_the_page_address_opens_a_protected_service(tmp_path: P
         await expect(page.locator("body")).to_have_attribute("data-state", "error", timeout=WAIT_MS)
         await expect(page.locator(".notice.error code")).to_have_text("unauthorized")
         await expect(page.locator("#alert-text")).to_contain_text("접속 권한이 없어요")
-        await page.goto(page_url(url) + "?token=s3cret")
+        page = await browser.new_page()  # a fragment alone would not reload the page
+        await page.goto(page_url(url) + "#token=s3cret")  # a fragment never reaches a log
         await expect(page.locator("body")).to_have_attribute("data-state", "ready", timeout=WAIT_MS)
+        page = await browser.new_page()
+        sent = []
+        page.on("websocket", lambda socket: sent.append(socket.url))
+        await page.goto(page_url(url) + "?token=s3cret")  # the old way: moved to the fragment
+        await expect(page.locator("body")).to_have_attribute("data-state", "ready", timeout=WAIT_MS)
+        assert page.url == page_url(url) + "#token=s3cret"
+        assert sent == [url]  # the token went as a subprotocol, not in the socket's URL
 
 
 async def test_an_idle_timeout_offers_to_reconnect(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"scenario-engine: {exc}", file=sys.stderr)
         return 2
-    configure_logging(config.log_level, config.log_format)
+    configure_logging(config.log_level, config.log_format, config.secrets())
     if config.workers > 1:
         return _serve_workers(config, overrides)
     GracefulServer(create_app(config), config).run()

@@ -24,9 +24,11 @@ from typing import Any, Literal
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
 from scenario_engine.cli.talk_events import DialogView, progress
 from scenario_engine.cli.wav_stream import WavAudio, WavError, read_wav, silence, stream_pcm
+from scenario_engine.transport.access import SUBPROTOCOL, token_subprotocol
 
 AFTER_LAST_TURN_S = 3.0
 """After the last scripted turn is answered, how long the scenario may take to arrive."""
@@ -96,9 +98,12 @@ def talk(args: argparse.Namespace) -> int:
 
 
 async def _talk(args: argparse.Namespace, audio: dict[str, WavAudio]) -> int:
-    headers = {"Authorization": f"Bearer {args.token}"} if args.token else None
+    # The token travels as a subprotocol, as the page's does: out of the URL and its logs.
+    protocols = None
+    if args.token:
+        protocols = [Subprotocol(SUBPROTOCOL), Subprotocol(token_subprotocol(args.token))]
     async with connect(
-        args.url, open_timeout=args.timeout, max_size=None, additional_headers=headers
+        args.url, open_timeout=args.timeout, max_size=None, subprotocols=protocols
     ) as ws:
         view = DialogView(args.json, args.save_replies)
         ready: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), args.timeout))

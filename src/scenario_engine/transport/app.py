@@ -103,5 +103,5 @@ def app_from_environment() -> Starlette:
     from scenario_engine.observability.logs import configure_logging
 
     config = load_config()
-    configure_logging(config.log_level, config.log_format)
+    configure_logging(config.log_level, config.log_format, config.secrets())
     return create_app(config)

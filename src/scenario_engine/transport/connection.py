@@ -38,7 +38,7 @@ from scenario_engine.session.outbox import (
 )
 from scenario_engine.session.rate_limit import TokenBucket
 from scenario_engine.session.session import ScenarioSession
-from scenario_engine.transport.access import access_problem
+from scenario_engine.transport.access import accepted_subprotocol, access_problem
 from scenario_engine.transport.lifecycle import CLOSE_GOING_AWAY, Lifecycle
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ async def serve_connection(
     metrics: Metrics,
     lifecycle: Lifecycle,
 ) -> None:
-    await websocket.accept()
+    await websocket.accept(subprotocol=accepted_subprotocol(websocket))
     close = _closer(websocket)
     refusal = _refusal(websocket, config, lifecycle)
     if refusal is not None:

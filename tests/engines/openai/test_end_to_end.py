@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import base64
-import logging
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -25,6 +23,7 @@ from tests.engines.openai.dialog import (
 )
 from tests.fake_openai import FakeOpenAI, HttpFault
 from tests.live import LiveClient, live_client, running_server
+from tests.observability.log_capture import service_logs
 
 
 async def speak(client: LiveClient, index: int) -> list[dict[str, Any]]:
@@ -204,16 +203,36 @@ async def test_an_upstream_error_event_is_reported_and_the_dialog_goes_on(
 
 
 async def test_the_key_stays_out_of_logs_and_frames(
-    peer: FakeOpenAI, make_config: Callable[..., AppConfig], caplog: pytest.LogCaptureFixture
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
 ) -> None:
-    caplog.set_level(logging.DEBUG)
     script_dialog(peer)
     peer.chat.replies.append(HttpFault(status=429))
-    async with running_server(make_config()) as url, live_client(url) as client:
-        await speak(client, 0)
-        await client.until("response.audio_transcript.done")
+    config = make_config()
+    with service_logs("debug", config.secrets()) as logs:
+        async with running_server(config) as url, live_client(url) as client:
+            await speak(client, 0)
+            await client.until("response.audio_transcript.done")
+            await peer.drop_sessions()
+            await client.until("session.reconnecting")
+            assert_no_secret(client)
+    assert "Authorization: [redacted]" in logs.getvalue()
+    assert API_KEY not in logs.getvalue()
+
+
+async def test_an_upstream_that_drops_every_socket_ends_with_the_korean_message(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    """Every reconnect succeeds, then drops: the budget of drops per turn ends it, where
+    before the session reconnected forever with the learner hearing nothing."""
+    script_dialog(peer)
+    config = make_config(realtime_drops_per_turn=2)
+    async with running_server(config) as url, live_client(url) as client:
+        peer.realtime.drop_after_update_s = 0.05
         await peer.drop_sessions()
-        await client.until("session.reconnecting")
-        assert_no_secret(client)
-    assert "Authorization: [redacted]" in caplog.text
-    assert API_KEY not in caplog.text
+        events = await client.until("error")
+        assert [e for e in events if e["type"] == "session.reconnecting"] == [
+            {"type": "session.reconnecting", "attempt": 1}
+        ] * 2
+        assert events[-2]["transcript"] == KOREAN_FALLBACK_MESSAGE
+        assert events[-1]["code"] == "engine_unavailable"
+        assert await close_code(client) == 1011

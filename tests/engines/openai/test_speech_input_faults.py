@@ -200,3 +200,47 @@ async def test_a_reconnected_session_that_is_never_configured_is_a_fatal_fault(
     assert seen[0] == InputReconnecting(attempt=1)
     assert seen[-1] == InputFault("engine_unavailable", seen[-1].message, fatal=True)
     assert "did not accept" in seen[-1].message
+
+
+async def test_an_upstream_that_drops_every_socket_spends_the_reconnect_budget(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput]
+) -> None:
+    """Each reconnect succeeds and the SDK's attempt counter restarts; the budget of drops
+    per turn does not, so the input fails for good instead of reconnecting forever."""
+    peer.realtime.drop_after_update_s = 0.05
+    speech_input = opened(realtime_drops_per_turn=3)
+    await speech_input.start()
+    events = speech_input.events()
+    for chunk in chunks(speech(300)):  # a turn in progress: replayed on every socket
+        await speech_input.append_audio(chunk)
+
+    async with asyncio.timeout(20):
+        seen = [event async for event in events]  # the stream ends after the fatal fault
+    assert seen[:-1] == [InputReconnecting(attempt=1)] * 3
+    assert seen[-1] == InputFault("engine_unavailable", seen[-1].message, fatal=True)
+    assert "dropped 4 times in one turn" in seen[-1].message
+    assert peer.realtime.handshakes == 4
+
+
+async def test_a_transcript_renews_the_turn_budget_but_not_the_session_budget(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput]
+) -> None:
+    said = speech(400, frequency=410)
+    peer.realtime.transcripts[said] = "one more"
+    speech_input = opened(realtime_drops_per_turn=1, realtime_drops_per_session=2)
+    await speech_input.start()
+    events = speech_input.events()
+    for turn in range(2):  # one drop in each turn: within both budgets
+        await peer.wait_for_sessions(1)
+        await peer.drop_sessions()
+        for chunk in chunks(said):
+            await speech_input.append_audio(chunk)
+        await speech_input.commit()
+        seen = await next_events(events, is_transcript)
+        assert seen == [InputReconnecting(attempt=1), TranscriptReady("one more")], turn
+    await peer.wait_for_sessions(1)
+    await peer.drop_sessions()  # the third drop of the session
+    async with asyncio.timeout(20):
+        seen = [event async for event in events]
+    assert seen[-1] == InputFault("engine_unavailable", seen[-1].message, fatal=True)
+    assert "dropped 3 times in this session" in seen[-1].message

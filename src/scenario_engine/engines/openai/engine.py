@@ -29,6 +29,8 @@ class OpenAIEngine:
             attempts=config.realtime_reconnect_attempts,
             initial_delay_s=config.realtime_reconnect_initial_delay_s,
             max_delay_s=config.realtime_reconnect_max_delay_s,
+            drops_per_turn=config.realtime_drops_per_turn,
+            drops_per_session=config.realtime_drops_per_session,
         )
         self.llm: ScenarioLLM = OpenAIScenarioLLM(
             self._client,

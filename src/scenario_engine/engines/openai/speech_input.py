@@ -48,6 +48,7 @@ from scenario_engine.engines.openai.events import (
     transcription_session,
 )
 from scenario_engine.engines.openai.input_audio import To24k, TurnAudio
+from scenario_engine.engines.openai.reconnect_budget import ReconnectBudget
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +59,14 @@ _RECONFIGURE = "reconfigure"
 
 @dataclass(frozen=True, slots=True)
 class ReconnectPolicy:
-    """Passed to the SDK: attempts after a drop, first delay, cap of the doubling delay."""
+    """Passed to the SDK: attempts after a drop, first delay, cap of the doubling delay;
+    and our budget of drops (``ReconnectBudget``), which the SDK does not keep."""
 
     attempts: int = 5
     initial_delay_s: float = 0.5
     max_delay_s: float = 8.0
+    drops_per_turn: int = 3
+    drops_per_session: int = 10
 
 
 class OpenAISpeechInput:
@@ -83,6 +87,9 @@ class OpenAISpeechInput:
         self._server_vad = server_vad
         self._timeout_s = timeout_s
         self._reconnect = reconnect or ReconnectPolicy()
+        self._budget = ReconnectBudget(
+            self._reconnect.drops_per_turn, self._reconnect.drops_per_session
+        )
         self._queue: asyncio.Queue[SpeechInputEvent | None] = asyncio.Queue()
         self._mapper = InputEventMapper()
         self._audio = TurnAudio()
@@ -249,9 +256,15 @@ class OpenAISpeechInput:
         self._ready = True
 
     def _on_reconnecting(self, event: ReconnectingEvent) -> ReconnectingOverrides | None:
-        """SDK callback before each attempt: hold audio back and tell the session."""
+        """SDK callback before each attempt: hold audio back and tell the session; stop once
+        the budget of drops is spent (the session then falls back and closes 1011)."""
         log.info("speech input reconnecting (attempt %d/%d, close code %d)",
                  event.attempt, event.max_attempts, event.close_code)
+        spent = self._budget.spend() if event.attempt == 1 else None
+        if spent is not None:
+            log.warning("speech input gives up reconnecting: %s", spent)
+            self._fail(f"the speech recognition service is unstable ({spent})")
+            return {"abort": True}
         self._ready = False
         self._reconnected = True
         for timer in self._timers.values():
@@ -280,6 +293,7 @@ class OpenAISpeechInput:
 
     def _transcribed(self, item_id: str) -> None:
         self._disarm(item_id)
+        self._budget.turn_done()
         self._audio.transcribed(item_id)
 
     def _expire(self, item_id: str) -> None:

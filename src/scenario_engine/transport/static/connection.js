@@ -1,25 +1,50 @@
 // The client side of docs/protocol.md: one WebSocket, JSON text frames, base64 PCM16 audio.
 
-/**
- * ws(s)://<this host>/ws — the page is served by the service it talks to. A `token` in the
- * page's own address (/?token=...) is passed on, since browsers cannot set WebSocket headers.
- */
+/** ws(s)://<this host>/ws — the page is served by the service it talks to. */
 export function serviceUrl() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const token = new URLSearchParams(location.search).get("token");
-  const query = token ? `?token=${encodeURIComponent(token)}` : "";
-  return `${scheme}://${location.host}/ws${query}`;
+  return `${scheme}://${location.host}/ws`;
+}
+
+/**
+ * The learner's token, from the page's address: `/#token=...` (a fragment never reaches the
+ * server, so no log sees it) or, the old way, `/?token=...`, which is moved into the fragment
+ * so that a reload does not send it again.
+ */
+export function takePageToken() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const query = new URLSearchParams(location.search);
+  const token = fragment.get("token") || query.get("token");
+  if (query.has("token")) {
+    query.delete("token");
+    fragment.set("token", token);
+    const search = query.toString() ? `?${query}` : "";
+    history.replaceState(null, "", `${location.pathname}${search}#${fragment}`);
+  }
+  return token || null;
+}
+
+/**
+ * Subprotocols to offer: `scenario-engine`, and the token as `token.<base64url>` — browsers
+ * cannot set an Authorization header on a WebSocket, and a URL would put it in access logs.
+ */
+export function serviceProtocols(token) {
+  if (!token) return [];
+  const bytes = new TextEncoder().encode(token);
+  const encoded = bytesToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return ["scenario-engine", `token.${encoded}`];
 }
 
 export class ServiceConnection {
   /**
    * @param {string} url
+   * @param {string[]} protocols from serviceProtocols()
    * @param {{onEvent: (event: object) => void, onClose: (code: number, opened: boolean) => void}} handlers
    */
-  constructor(url, { onEvent, onClose }) {
+  constructor(url, protocols, { onEvent, onClose }) {
     this.opened = false;
     this.ready = false;
-    this.socket = new WebSocket(url);
+    this.socket = new WebSocket(url, protocols);
     this.socket.addEventListener("open", () => {
       this.opened = true;
     });

@@ -1,7 +1,13 @@
 // The page's controller: one dialog with the service, from session.ready to scenario.completed.
 // State flows connecting -> ready/listening -> thinking -> speaking -> ... -> done (or error).
 
-import { ServiceConnection, base64ToInt16, serviceUrl } from "./connection.js";
+import {
+  ServiceConnection,
+  base64ToInt16,
+  serviceProtocols,
+  serviceUrl,
+  takePageToken,
+} from "./connection.js";
 import { applyTranslations, currentLanguage, setLanguage } from "./i18n.js";
 import { Microphone, MicrophoneError, level } from "./microphone.js";
 import { Player } from "./player.js";
@@ -14,6 +20,7 @@ const FATAL_CODES = new Set([
 ]);
 const RETRY_CODES = new Set(["no_speech_recognized", "transcription_failed", "input_audio_commit_empty"]);
 
+const pageToken = takePageToken();
 const microphone = new Microphone();
 const player = new Player(() => afterSpeaking());
 let connection = null;
@@ -48,7 +55,7 @@ function start() {
   view.enableTyping(false);
   view.showMic({ enabled: false, active: false, pushToTalk: false });
   setState("connecting");
-  const current = new ServiceConnection(serviceUrl(), {
+  const current = new ServiceConnection(serviceUrl(), serviceProtocols(pageToken), {
     onEvent: (event) => current === connection && handleEvent(event),
     onClose: (code, opened) => current === connection && handleClose(code, opened),
   });
