@@ -75,6 +75,19 @@ def shape_goal(words: list[str]) -> list[str] | None:
     return shaped if len(shaped) >= 2 else None
 
 
+_PREPOSITIONS = frozenset({"at", "in", "into", "of", "to", "on", "from", "for", "with", "about"})
+_PLACE_AFTER = frozenset({"at", "in", "into", "of", "to", "on", "from"})
+
+
+def goal_object(tokens: list[str], start: int, index: int) -> bool:
+    """Whether ``tokens[index]`` is what a goal starting at ``start`` acts on ("looking for an
+    apartment", "buy a bus pass"), not where it happens ("checking out of the hotel")."""
+    for position in range(index - 1, start - 1, -1):
+        if tokens[position] in _PREPOSITIONS:
+            return tokens[position] not in _PLACE_AFTER
+    return True
+
+
 def _bare_verb(word: str) -> bool:
     lemmas = getAllLemmas(word) if word.isascii() and word.isalpha() else {}
     return set(lemmas) == {"VERB"} and word not in _PARTICLES

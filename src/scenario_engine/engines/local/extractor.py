@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.engines.local.answers import bare_answer
+from scenario_engine.engines.local.english_goals import goal_object
 from scenario_engine.engines.local.inference import PHONE_CALL, on_the_phone
 from scenario_engine.engines.local.korean_reading import read_korean
 from scenario_engine.engines.local.lexicon import KoreanLexicon, load_lexicon
@@ -43,6 +44,7 @@ from scenario_engine.engines.local.normalize import (
 from scenario_engine.engines.local.patterns import strip_injections
 from scenario_engine.engines.local.phrases import capture_phrases
 from scenario_engine.engines.local.vocabulary import (
+    GENERIC,
     GENERIC_STAFF,
     STRONG,
     Vocabulary,
@@ -103,9 +105,19 @@ class SlotExtractor:
             if not negated(tokens, mention)
             for candidate in self._candidates(tokens, mention, segments, awaiting)
         ]
-        candidates = [c for c in candidates if c.slot is not Slot.GOAL or c.strength == STRONG
-                      or awaiting is Slot.GOAL]  # "ticket" alone is not "buy a ticket"
-        for phrase in capture_phrases(tokens, mentions):
+        weak = GENERIC if awaiting is None else -1  # "meeting" alone is not a business meeting
+        candidates = [
+            c for c in candidates
+            if (c.slot is not Slot.GOAL or c.strength == STRONG or awaiting is Slot.GOAL)
+            and not (c.slot is Slot.PLACE and c.strength == weak)
+        ]
+        phrases = capture_phrases(tokens, mentions)
+        objects = [range(p.start + 1, p.end + 1) for p in phrases if p.slot is Slot.GOAL]
+        candidates = [c for c in candidates if not (  # "looking for an apartment": the object
+            c.slot is Slot.PLACE and not c.framed
+            and any(c.start in span and goal_object(tokens, span.start, c.start)
+                    for span in objects))]
+        for phrase in phrases:
             if not negated_at(tokens, phrase.start):
                 composed = phrase.slot is Slot.GOAL  # the learner's own verb and object
                 candidates.append(

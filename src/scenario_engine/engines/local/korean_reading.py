@@ -69,6 +69,8 @@ def read_korean(tokens: list[str], lexicon: KoreanLexicon) -> list[Phrase]:
             value = _translate(lexicon, slot, unit) if slot else None
             if slot and value:
                 phrases.append(Phrase(slot, value, start, end))
+            elif slot is Slot.PARTNER and not unit.english and " " in unit.korean:
+                phrases.extend(_place_and_partner(lexicon, unit, start, end))
             elif slot is None and unit.korean.count(" ") >= 1 and not unit.english:
                 place = lexicon.noun(Slot.PLACE, unit.korean)  # "여객선 터미널": one place
                 if place:
@@ -119,7 +121,7 @@ def _units(morphemes: tuple[Morpheme, ...]) -> list[_Unit]:
                 continue
             units.append(_Unit("noun", " ".join(korean), " ".join(english), first, index - 1))
             continue
-        if morpheme.tag in ("VV", "VV-R", "VV-I"):
+        if morpheme.tag in ("VV", "VV-R", "VV-I", "VX"):  # "계좌 만들": Kiwi may tag it VX
             units.append(_Unit("verb", morpheme.form, "", index, index))
         elif morpheme.tag in _SPLITS:
             units.append(_Unit("split", "", "", index, index))
@@ -168,9 +170,18 @@ def _translate(lexicon: KoreanLexicon, slot: Slot, unit: _Unit) -> str | None:
     if unit.english:
         # "restaurant 사장님" is an owner; "check-in counter 직원" is left to the English rules
         return value if value and value != "staff" else None
-    if value is None and slot is Slot.PARTNER and " " in unit.korean:
-        head = unit.korean.rsplit(" ", 1)
-        place = lexicon.noun(Slot.PLACE, head[0])
-        if place and lexicon.noun(Slot.PARTNER, head[1]) == "staff":
-            return f"{place} staff"  # "이삿짐센터 직원": the moving company's staff
     return value
+
+
+def _place_and_partner(lexicon: KoreanLexicon, unit: _Unit, start: int, end: int) -> list[Phrase]:
+    """ "세탁소 사장님께": the person of a place, named with it; a bare 직원 there is that
+    place's staff ("이삿짐센터 직원"). The place itself is not taken for where the learner is:
+    they may be calling it."""
+    modifier, head = unit.korean.rsplit(" ", 1)
+    place = lexicon.noun(Slot.PLACE, modifier)
+    partner = lexicon.noun(Slot.PARTNER, head)
+    if place is None or partner is None:
+        return []
+    if partner == "staff":
+        partner = f"{place} staff"
+    return [Phrase(Slot.PARTNER, partner, start, end)]

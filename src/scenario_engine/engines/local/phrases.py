@@ -12,7 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scenario_engine.domain.slots import Slot
-from scenario_engine.engines.local.english_goals import gerund_goal_start, shape_goal
+from scenario_engine.engines.local.english_goals import (
+    gerund_goal_start,
+    shape_goal,
+    verb_lemma,
+)
 from scenario_engine.engines.local.matcher import Mention
 from scenario_engine.engines.local.normalize import (
     CLAUSE,
@@ -106,6 +110,9 @@ def finish(words: list[str], slot: Slot) -> str | None:
 def _goal_start(tokens: list[str], index: int) -> int | None:
     if gerund_goal_start(tokens, index):
         return index
+    after = tokens[index + 1] if index + 1 < len(tokens) else ""
+    if tokens[index] in ("need", "want") and verb_lemma(after) in GOAL_VERBS:
+        return index + 1  # "I need order pizza": a learner's "need to" without "to"
     for trigger in GOAL_TRIGGERS:
         if tuple(tokens[index : index + len(trigger)]) == trigger:
             return index + len(trigger)
