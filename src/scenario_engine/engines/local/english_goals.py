@@ -9,8 +9,7 @@ its base form by lemminflect; a phrase without a verb of a goal, or a verb alone
 
 from __future__ import annotations
 
-from lemminflect import getAllLemmas
-
+from scenario_engine.engines.local.normalize import lemmas_of
 from scenario_engine.engines.local.patterns import GOAL_VERBS, NOT_GOAL_VERBS
 
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "some", "any"})
@@ -29,7 +28,7 @@ _NOT_GERUND_AFTER = frozenset({"is", "are", "was", "been", "keep", "stop", "the"
 
 
 def verb_lemma(word: str) -> str | None:
-    lemmas = getAllLemmas(word).get("VERB") if word.isascii() and word.isalpha() else None
+    lemmas = lemmas_of(word).get("VERB")
     return lemmas[0] if lemmas else None
 
 
@@ -89,7 +88,7 @@ def goal_object(tokens: list[str], start: int, index: int) -> bool:
 
 
 def _bare_verb(word: str) -> bool:
-    lemmas = getAllLemmas(word) if word.isascii() and word.isalpha() else {}
+    lemmas = lemmas_of(word)
     return set(lemmas) == {"VERB"} and word not in _PARTICLES
 
 

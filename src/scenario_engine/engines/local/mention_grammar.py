@@ -8,11 +8,15 @@ correction ("no wait", "아니") starts a new segment whose values win; "not the
 
 from __future__ import annotations
 
-from lemminflect import getAllLemmas
-
 from scenario_engine.domain.slots import Slot
 from scenario_engine.engines.local.matcher import KO_PARTICLES, Mention
-from scenario_engine.engines.local.normalize import CLAUSE, POSSESSIVES, SKIP_WORDS, is_hangul
+from scenario_engine.engines.local.normalize import (
+    CLAUSE,
+    POSSESSIVES,
+    SKIP_WORDS,
+    is_hangul,
+    lemmas_of,
+)
 from scenario_engine.engines.local.patterns import (
     CORRECTION_WORDS,
     KO_NEGATORS,
@@ -49,7 +53,7 @@ def said_words(tokens: list[str], mention: Mention) -> str | None:
     words = [t for t in tokens[mention.start : mention.end + 1] if t not in SKIP_WORDS]
     if not words or words[-1] in _NOT_PERSON_WORDS:
         return None
-    lemmas = getAllLemmas(words[-1]).get("NOUN")
+    lemmas = lemmas_of(words[-1]).get("NOUN")
     if lemmas and words[-1].endswith("s"):
         words[-1] = lemmas[0]
     return " ".join(words)
@@ -64,7 +68,7 @@ def place_compound(tokens: list[str], mention: Mention) -> str | None:
     words: list[str] = []
     while index >= 0 and len(words) < 2:
         token = tokens[index]
-        lemmas = getAllLemmas(token) if token.isascii() and token.isalpha() else {}
+        lemmas = lemmas_of(token)
         if token in SKIP_WORDS or token in POSSESSIVES or "NOUN" not in lemmas or (
             "VERB" in lemmas and token.endswith("ing")
         ) or token in PLACE_PREPOSITIONS:
