@@ -56,6 +56,18 @@ class AppConfig(BaseSettings):
     # --- scenario dialog --------------------------------------------------------------------
     max_attempts: int = Field(3, ge=1, le=20, description="Follow-up questions before fallback.")
     max_retries: int = Field(2, ge=0, le=10, description="Retries of one failed OpenAI call.")
+    turn_deadline_s: float = Field(
+        10.0, gt=0, le=120, description="All model work of one learner turn, retries included."
+    )
+    max_failed_turns: int = Field(
+        3, ge=1, le=50, description="Turns in a row the model may fail before the session ends."
+    )
+    backlog_max_turns: int = Field(
+        3, ge=1, le=50, description="Failed turns sent again with the next one, newest first."
+    )
+    backlog_max_chars: int = Field(
+        3000, ge=100, le=100_000, description="Characters of failed turns sent again, at most."
+    )
     roleplay_max_turns: int = Field(
         8, ge=1, le=50, description="Learner turns of a role-play before its feedback."
     )

@@ -1,5 +1,8 @@
 """The browser page end to end: headless Chromium, a WAV file as its microphone, a live server.
 
+The page opts into the whole practice flow (a read-back to confirm, the role-play, Korean help);
+test_browser_practice.py covers that flow at phone and desktop sizes.
+
 The spoken and typed dialogs run on the real local engine (VAD, pocketsphinx, extractor,
 eSpeak). Where a test is about the page's own behaviour — what it sends, how it reports
 errors — the far end is the stub engine (loudness turns, scripted transcripts and slots).
@@ -32,7 +35,7 @@ SPOKEN = "I am at a hotel and I want to check in with the receptionist."
 """Wording pocketsphinx recognised every time through Chromium's capture and through the CLI
 (other wordings lost words: 'I'm at the hotel' often comes out as 'dental')."""
 QUESTION = "Who will you talk to at the hotel?"
-FINAL = phrasing.final_text(SlotValues("hotel", "receptionist", "check in"))
+READ_BACK = phrasing.read_back(SlotValues("hotel", "receptionist", "check in"), ())
 EXTRACTIONS = {
     CHECK_IN: SlotValues("hotel", "receptionist", "check in"),
     "i am at a hotel": SlotValues(place="hotel"),
@@ -55,8 +58,7 @@ async def open_page(page: Page, url: str) -> None:
 
 
 async def expect_card(page: Page, place: str, partner: str, goal: str) -> None:
-    """The card shows at ``scenario.completed``; the state turns ``done`` once the spoken
-    confirmation has played (several seconds), which only the spoken-dialog test waits for."""
+    """The card shows at ``scenario.proposed``, for the learner to confirm or fix."""
     await expect(page.locator("#scenario")).to_be_visible(timeout=WAIT_MS)
     await expect(page.locator("#slot-place")).to_have_text(place)
     await expect(page.locator("#slot-partner")).to_have_text(partner)
@@ -71,8 +73,15 @@ async def test_spoken_dialog_fills_the_scenario_card(tmp_path: Path) -> None:
         await page.click("#mic")
         await expect(page.locator(".turn.you .text")).to_contain_text("hotel", timeout=WAIT_MS)
         await expect_card(page, "hotel", "receptionist", "check in")
-        await expect(page.locator(".turn.service .text").last).to_have_text(FINAL)
-        await expect(page.locator("body")).to_have_attribute("data-state", "done", timeout=WAIT_MS)
+        await expect(page.locator(".turn.service .text").last).to_have_text(READ_BACK)
+        await page.click("#confirm")
+        await expect(page.locator("#roleplay")).to_be_visible(timeout=WAIT_MS)
+        await expect(page.locator(".turn.service .speaker").last).to_have_text(
+            "receptionist", timeout=WAIT_MS
+        )
+        await page.click("#end-roleplay")
+        await expect(page.locator("#feedback")).to_be_visible(timeout=WAIT_MS)
+        await expect(page.locator("body")).to_have_attribute("data-state", "done", timeout=60_000)
         await page.screenshot(path=artifact("browser-spoken-dialog.png"), full_page=True)
         states = await page.evaluate("window.seenStates")
     if os.environ.get("SCENARIO_ENGINE_UPDATE_SCREENSHOT"):
@@ -84,16 +93,18 @@ async def test_typed_dialog_in_the_text_box(tmp_path: Path) -> None:
     async with running_server(LOCAL) as url, chromium(tmp_path) as browser:
         page = await browser.new_page()
         await open_page(page, url)
-        for turn in ["um i am in the hotel", "the receptionist", "체크인하고 싶어요"]:
+        turns = ["um i am in the hotel", "the receptionist", "체크인하고 싶어요"]
+        for said, turn in enumerate(turns):
             await expect(page.locator("#text-input")).to_be_enabled()
             await page.fill("#text-input", turn)
             await page.press("#text-input", "Enter")
             await expect(page.locator(".turn.you .text").last).to_have_text(turn)
-            await expect(page.locator(".turn.service .text").last).not_to_have_text("")
+            await expect(page.locator(".turn.service")).to_have_count(said + 1, timeout=WAIT_MS)
         await expect_card(page, "hotel", "receptionist", "check in")
         texts = await page.locator(".turn .text").all_inner_texts()
         assert len(texts) == 6 and texts[1].endswith("?") and texts[3].endswith("?"), texts
-        await expect(page.locator("#text-input")).to_be_disabled()
+        assert texts[5] == READ_BACK
+        await expect(page.locator("#text-input")).to_be_enabled()  # a yes or a fix is awaited
         await page.screenshot(path=artifact("browser-typed-dialog.png"), full_page=True)
 
 
@@ -144,7 +155,8 @@ async def test_engine_failure_shows_the_korean_fallback(tmp_path: Path) -> None:
         await expect(page.locator("body")).to_have_attribute("data-state", "error", timeout=WAIT_MS)
         await expect(page.locator("#alert")).to_be_visible()
         await expect(page.locator("#alert-fallback")).to_have_text(KOREAN_FALLBACK_MESSAGE)
-        await expect(page.locator(".notice.error code")).to_have_text("engine_unavailable")
+        await expect(page.locator("#alert-code")).to_have_text("engine_unavailable")
+        assert await page.locator(".notice.error").count() == 0  # said once, in the alert
         await expect(page.locator(".turn.service .text")).to_have_text(KOREAN_FALLBACK_MESSAGE)
         await expect(page.locator("#mic")).to_be_disabled()
         await page.screenshot(path=artifact("browser-engine-failure.png"), full_page=True)
@@ -184,7 +196,7 @@ async def test_a_token_in_the_page_address_opens_a_protected_service(tmp_path: P
         page = await browser.new_page()
         await page.goto(page_url(url))
         await expect(page.locator("body")).to_have_attribute("data-state", "error", timeout=WAIT_MS)
-        await expect(page.locator(".notice.error code")).to_have_text("unauthorized")
+        await expect(page.locator("#alert-code")).to_have_text("unauthorized")
         await expect(page.locator("#alert-text")).to_contain_text("접속 권한이 없어요")
         page = await browser.new_page()  # a fragment alone would not reload the page
         await page.goto(page_url(url) + "#token=s3cret")  # a fragment never reaches a log
@@ -207,7 +219,7 @@ async def test_an_idle_timeout_offers_to_reconnect(tmp_path: Path) -> None:
         page = await browser.new_page()
         await page.goto(page_url(url))
         await expect(page.locator("body")).to_have_attribute("data-state", "error", timeout=WAIT_MS)
-        await expect(page.locator(".notice.error code")).to_have_text("idle_timeout")
+        await expect(page.locator("#alert-code")).to_have_text("idle_timeout")
         await expect(page.locator("#alert-fallback")).to_have_text(KOREAN_FALLBACK_MESSAGE)
         await page.click("#reconnect")
         await expect(page.locator("body")).to_have_attribute("data-state", "ready", timeout=WAIT_MS)

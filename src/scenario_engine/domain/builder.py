@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from scenario_engine.domain import phrasing
+from scenario_engine.domain.failed_turns import FailedTurns
 from scenario_engine.domain.llm import LLMError, ScenarioLLM, TurnAnswer
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
 from scenario_engine.domain.reply_text import ReplyText
@@ -51,11 +52,17 @@ class Reply:
 
 
 class ScenarioBuilder:
-    def __init__(self, llm: ScenarioLLM, max_attempts: int, state: ScenarioState | None = None):
+    def __init__(
+        self,
+        llm: ScenarioLLM,
+        max_attempts: int,
+        state: ScenarioState | None = None,
+        failed_turns: FailedTurns | None = None,
+    ):
         self._llm = llm
         self.max_attempts = max_attempts
         self.state = state or ScenarioState()
-        self._unextracted: list[str] = []
+        self._failed_turns = failed_turns or FailedTurns()
 
     def is_complete(self) -> bool:
         return self.state.is_complete()
@@ -73,16 +80,18 @@ class ScenarioBuilder:
         """Take one learner turn and decide what the service says next.
 
         Turns whose model call failed are kept and sent again with the next one, so nothing
-        the learner said is lost to a transient failure.
+        the learner said is lost to a transient failure (within ``FailedTurns``' caps; too
+        many failures in a row raise ``ModelGaveUp``).
         """
         self.state.turns.append(text)
-        self._unextracted.append(text)
+        utterance = self._failed_turns.utterance(text)
         try:
-            answer = await self._llm.turn(" ".join(self._unextracted), self.state, self.ask_order())
+            answer = await self._llm.turn(utterance, self.state, self.ask_order())
         except LLMError as exc:
             logger.warning("extraction failed (%s); the turn is kept", exc.code)
+            self._failed_turns.failed()
             return Reply(ReplyText.fixed(KOREAN_FALLBACK_MESSAGE), language="ko", fault=exc)
-        self._unextracted.clear()
+        self._failed_turns.succeeded()
         self.state.slots = self.state.slots.overlaid_with(answer.slots)
         if self.is_complete():
             return await self._final(answer)

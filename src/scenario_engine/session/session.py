@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass
 
 from scenario_engine.config import AppConfig
-from scenario_engine.domain.builder import ScenarioBuilder
 from scenario_engine.domain.dialog import Dialog, DialogLimits, Event, LearnerTurn, TransitionError
 from scenario_engine.domain.dialog_state import DialogState
+from scenario_engine.domain.failed_turns import ModelGaveUp
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
 from scenario_engine.engines.base import (
     AudioChunk,
@@ -48,6 +48,7 @@ from scenario_engine.protocol.server_events import AnyServerEvent, EngineDescrip
 from scenario_engine.session.audio_budget import AudioBudget
 from scenario_engine.session.dialog_events import dialog_event
 from scenario_engine.session.dialog_flow import DialogFlow
+from scenario_engine.session.model_policy import bounded_builder
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
 from scenario_engine.session.speaker import ReplySpeaker
 
@@ -89,7 +90,7 @@ class ScenarioSession:
         self._metrics = metrics
         self._start_timeout_s = start_timeout_s
         dialog = Dialog(DialogLimits(config.max_attempts, config.roleplay_max_turns), state)
-        self.builder = ScenarioBuilder(engine.llm, config.max_attempts, dialog.state.scenario)
+        self.builder = bounded_builder(engine.llm, config, dialog.state.scenario)
         self._audio_budget = AudioBudget(config.max_audio_ahead_s, config.max_turn_audio_s)
         self._flood_reported_at: dict[ErrorCode, float] = {}
         self._replying = asyncio.Lock()
@@ -281,6 +282,10 @@ class ScenarioSession:
                     await self._answer(turn)
                 except TransitionError as exc:
                     await self._emit(ErrorEvent(code=ErrorCode.EVENT_NOT_ALLOWED, message=str(exc)))
+                except ModelGaveUp as exc:
+                    logger.error("%s; ending the session", exc)
+                    await self._fail(ErrorCode.ENGINE_UNAVAILABLE, str(exc))
+                    return
         self.outcome = "fallback" if self._flow.by_fallback else "completed"
 
     async def _answer(self, turn: _Turn | Event) -> None:

@@ -87,3 +87,25 @@ def audio_frames(pcm: bytes, rate: int = 24_000, ms: int = 100) -> list[dict[str
         }
         for i in range(0, len(pcm), size)
     ]
+
+
+RESERVATION = "I have reservation"
+
+
+def practice_respond(request: dict[str, Any]) -> str | dict[str, Any]:
+    """The model's side of the role-play; everything else is the scenario dialog's."""
+    name = request.get("response_format", {}).get("json_schema", {}).get("name")
+    user = str(request["messages"][-1]["content"])
+    if name == "partner_line":
+        if RESERVATION in user:
+            return {"say": "Thank you, Mr Kim. Here is your key. Enjoy your stay!",
+                    "goal_reached": True}  # fmt: skip
+        return {"say": "Welcome to our hotel! Do you have a reservation?", "goal_reached": False}
+    if name == "roleplay_feedback":
+        return {"corrections": [{"said": RESERVATION, "better": "I have a reservation.",
+                                 "why_ko": "셀 수 있는 명사 앞에는 a가 필요해요."}],
+                "well_done": "You answered the question clearly.",
+                "summary": "You checked in at the hotel."}  # fmt: skip
+    if name == "korean_help":
+        return {"translation_ko": "시작할까요?", "suggestions": ["Yes.", "No."]}
+    return respond(request)

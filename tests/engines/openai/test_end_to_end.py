@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -235,4 +236,45 @@ async def test_an_upstream_that_drops_every_socket_ends_with_the_korean_message(
         ] * 2
         assert events[-2]["transcript"] == KOREAN_FALLBACK_MESSAGE
         assert events[-1]["code"] == "engine_unavailable"
+        assert await close_code(client) == 1011
+
+
+async def test_a_stalled_model_is_answered_within_the_turn_deadline(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    """Chat that takes 30 s, a 15 s timeout per call and two retries: the learner waited
+    46.5 s per turn. One deadline per turn answers at the deadline, and keeps the turn."""
+    script_dialog(peer)
+    peer.chat.replies.append(HttpFault(stall_s=30))  # the deadline leaves no time to retry
+    config = make_config(openai_timeout_s=15, turn_deadline_s=1.0)
+    async with running_server(config) as url, live_client(url) as client:
+        started = time.monotonic()
+        await client.say(PHRASES[0][0])
+        events = await client.until("response.audio_transcript.done")
+        assert time.monotonic() - started < 5.0
+        errors = [e for e in events if e["type"] == "error"]
+        assert [e["code"] for e in errors] == ["llm_failed"] and "1 s" in errors[0]["message"]
+        assert events[-1]["transcript"] == KOREAN_FALLBACK_MESSAGE
+        await client.say(PHRASES[1][0])
+        await client.until("response.audio_transcript.done")
+        await client.say(PHRASES[2][0])
+        events = await client.until("scenario.completed")
+        assert events[-1]["json"] == HOTEL  # the place, said in the stalled turn, was kept
+
+
+async def test_a_model_that_keeps_failing_ends_the_session_with_the_korean_message(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    script_dialog(peer)
+    peer.chat.replies.extend([HttpFault(status=500)] * 100)
+    config = make_config(max_failed_turns=2, max_retries=0)
+    async with running_server(config) as url, live_client(url) as client:
+        await client.say(PHRASES[0][0])
+        events = await client.until("response.audio_transcript.done")
+        assert [e["code"] for e in events if e["type"] == "error"] == ["llm_failed"]
+        await client.say(PHRASES[1][0])
+        events = await client.until("error")
+        assert events[-2]["transcript"] == KOREAN_FALLBACK_MESSAGE
+        assert events[-1]["code"] == "engine_unavailable"
+        assert "2 turns in a row" in events[-1]["message"]
         assert await close_code(client) == 1011

@@ -4,42 +4,27 @@ help, a role-play played by the model persona with a spoken learner turn, feedba
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from scenario_engine.config import AppConfig
 from tests.engines.openai.audio import silence, speech
-from tests.engines.openai.dialog import HOTEL, PHRASES, audio_frames, respond, script_dialog
+from tests.engines.openai.dialog import (
+    HOTEL,
+    PHRASES,
+    RESERVATION,
+    audio_frames,
+    practice_respond,
+    script_dialog,
+)
 from tests.engines.openai.test_end_to_end import assert_no_secret, speak
 from tests.fake_openai import FakeOpenAI
 from tests.live import live_client, running_server
-
-RESERVATION = "I have reservation"
-
-
-def _practice_respond(request: dict[str, Any]) -> str | dict[str, Any]:
-    """The model's side of the role-play; everything else is the scenario dialog's."""
-    name = request.get("response_format", {}).get("json_schema", {}).get("name")
-    user = str(request["messages"][-1]["content"])
-    if name == "partner_line":
-        if RESERVATION in user:
-            return {"say": "Thank you, Mr Kim. Here is your key. Enjoy your stay!",
-                    "goal_reached": True}  # fmt: skip
-        return {"say": "Welcome to our hotel! Do you have a reservation?", "goal_reached": False}
-    if name == "roleplay_feedback":
-        return {"corrections": [{"said": RESERVATION, "better": "I have a reservation.",
-                                 "why_ko": "셀 수 있는 명사 앞에는 a가 필요해요."}],
-                "well_done": "You answered the question clearly.",
-                "summary": "You checked in at the hotel."}  # fmt: skip
-    if name == "korean_help":
-        return {"translation_ko": "시작할까요?", "suggestions": ["Yes.", "No."]}
-    return respond(request)
 
 
 async def test_a_spoken_role_play_on_the_openai_engine(
     peer: FakeOpenAI, make_config: Callable[..., AppConfig]
 ) -> None:
     script_dialog(peer)
-    peer.chat.responder = _practice_respond
+    peer.chat.responder = practice_respond
     learner_tone = speech(700, frequency=900)
     peer.realtime.transcripts[learner_tone] = RESERVATION
     async with running_server(make_config()) as url, live_client(url) as client:

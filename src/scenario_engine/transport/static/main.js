@@ -1,5 +1,7 @@
-// The page's controller: one dialog with the service, from session.ready to scenario.completed.
-// State flows connecting -> ready/listening -> thinking -> speaking -> ... -> done (or error).
+// The page's controller: one dialog with the service, from session.ready through the
+// confirmed scenario and the role-play to its feedback (docs/protocol.md, "Dialog phases").
+// State flows connecting -> ready/listening -> thinking -> speaking -> ... -> done (or error);
+// the phase (collecting, proposed, role_play, feedback) says what the learner is asked for.
 
 import {
   ServiceConnection,
@@ -8,9 +10,10 @@ import {
   serviceUrl,
   takePageToken,
 } from "./connection.js";
-import { applyTranslations, currentLanguage, setLanguage } from "./i18n.js";
+import { applyTranslations, currentLanguage, setLanguage, t } from "./i18n.js";
 import { Microphone, MicrophoneError, level } from "./microphone.js";
 import { Player } from "./player.js";
+import * as cards from "./cards.js";
 import * as view from "./view.js";
 
 /** Errors after which the service closes the session (docs/protocol.md, "session" column). */
@@ -19,6 +22,8 @@ const FATAL_CODES = new Set([
   "server_shutting_down", "unauthorized", "origin_not_allowed",
 ]);
 const RETRY_CODES = new Set(["no_speech_recognized", "transcription_failed", "input_audio_commit_empty"]);
+/** What the page opts into (docs/protocol.md, session.configure): the whole practice flow. */
+const OPTIONS = { confirm_scenario: true, roleplay: true, help_language: "ko" };
 
 const pageToken = takePageToken();
 const microphone = new Microphone();
@@ -27,12 +32,23 @@ let connection = null;
 let dialog = null;
 
 function newDialog() {
-  return { state: "connecting", pushToTalk: false, micOn: false, holding: false, completed: false, failed: false };
+  return {
+    state: "connecting", phase: "collecting", partner: null, roleplay: false,
+    pushToTalk: false, micOn: false, holding: false, completed: false, failed: false,
+  };
 }
 
+/** The status line's text: a resting state says what the phase asks of the learner. */
 function setState(state) {
   dialog.state = state;
-  view.showState(state);
+  const resting = state === "ready" || state === "listening";
+  if (resting && (dialog.phase === "proposed" || dialog.phase === "role_play")) {
+    view.showState(state, `phase.${dialog.phase}`);
+  } else if (state === "done" && dialog.phase === "feedback") {
+    view.showState(state, "state.finished");
+  } else {
+    view.showState(state);
+  }
 }
 
 /** Where the dialog rests when nothing is being said: listening if the mic is on. */
@@ -52,6 +68,7 @@ function start() {
   closeMicrophone();
   dialog = newDialog();
   view.reset();
+  cards.reset();
   view.enableTyping(false);
   view.showMic({ enabled: false, active: false, pushToTalk: false });
   setState("connecting");
@@ -66,9 +83,13 @@ function handleEvent(event) {
   switch (event.type) {
     case "session.ready":
       dialog.pushToTalk = event.engine?.turn_detection === "manual";
+      if (!dialog.resuming) connection.send({ type: "session.configure", ...OPTIONS });
       view.enableTyping(true);
       showMicrophone();
       setState(restingState());
+      break;
+    case "session.configured":
+      dialog.roleplay = event.roleplay;
       break;
     case "session.reconnecting":
       view.addNotice("reconnecting", { n: event.attempt });
@@ -80,6 +101,7 @@ function handleEvent(event) {
       setState("thinking");
       break;
     case "input_audio.transcript":
+      cards.clearHelp();
       view.addTurn("you", event.transcript);
       setState("thinking");
       break;
@@ -91,19 +113,38 @@ function handleEvent(event) {
       player.finishReply();
       break;
     case "response.audio_transcript.done":
-      view.addTurn("service", event.transcript);
+      view.addTurn("service", event.transcript, dialog.phase === "role_play" ? dialog.partner : null);
       if (!player.busy && dialog.state !== "speaking") setState(restingState());
       break;
+    case "response.help":
+      cards.showHelp(event, sendTyped);
+      break;
+    case "scenario.proposed":
+      dialog.phase = "proposed";
+      cards.showScenario(event.json, { proposed: true, onEdit: editField });
+      break;
     case "scenario.completed":
-      dialog.completed = true;
-      finish(); // the service closes the session now: nothing more can be sent
-      view.showScenario(event.json);
+      dialog.phase = "completed";
+      cards.showScenario(event.json, { proposed: false });
+      if (!dialog.roleplay) endDialog(); // the service closes the session now
       if (!player.busy && dialog.state !== "speaking") afterSpeaking();
       break;
+    case "roleplay.started":
+      dialog.phase = "role_play";
+      dialog.partner = event.partner ?? t("partner");
+      cards.hideScenario();
+      cards.showRolePlay(event.scenario);
+      break;
+    case "roleplay.feedback":
+      dialog.phase = "feedback";
+      endDialog(); // the service closes the session after the feedback's spoken summary
+      cards.showFeedback(event);
+      break;
     case "error":
-      view.addErrorNotice(event.code, event.message);
-      if (FATAL_CODES.has(event.code)) fail(`error.${event.code}`);
-      else if (RETRY_CODES.has(event.code)) setState(restingState());
+      if (event.code === "session_completed") break; // a late frame; the close says it all
+      if (FATAL_CODES.has(event.code)) fail(`error.${event.code}`, event.code); // said once
+      else view.addErrorNotice(event.code, event.message);
+      if (RETRY_CODES.has(event.code)) setState(restingState());
       break;
     default:
       console.debug("ignoring event", event);
@@ -115,17 +156,25 @@ function handleClose(code, opened) {
   fail(opened ? "fail.closed" : "fail.connect");
 }
 
-/** The error state: stop listening, say what failed and show the Korean fallback text. */
-function fail(key) {
+/** The error state: stop listening, say once what failed and what to do, and show the Korean
+ * fallback text. */
+function fail(key, code = "") {
   dialog.failed = true;
   closeMicrophone();
   view.enableTyping(false);
   view.showMic({ enabled: false, active: false, pushToTalk: dialog.pushToTalk });
-  view.showAlert(key);
+  view.showAlert(key, code);
   setState("error");
 }
 
-/** The scenario is final: stop the microphone and lock the inputs (the card stays). */
+/** The dialog is over (the scenario without a role-play, or the feedback): nothing more can
+ * be sent, so the microphone stops at once and the inputs lock (the cards stay). */
+function endDialog() {
+  dialog.completed = true;
+  cards.clearHelp();
+  finish();
+}
+
 function finish() {
   closeMicrophone();
   view.enableTyping(false);
@@ -200,6 +249,23 @@ function releaseToTalk() {
   setState("thinking");
 }
 
+// --- typed turns and taps ----------------------------------------------------------------------
+
+/** A typed turn (from the box, a suggestion chip or the start button); false if not sent. */
+function sendTyped(text) {
+  if (!text || !connection.sendText(text)) return false;
+  player.unlock();
+  cards.clearHelp();
+  view.addTurn("you", text);
+  setState("thinking");
+  return true;
+}
+
+/** A field of the proposed scenario was corrected on the card: the service proposes again. */
+function editField(field, value) {
+  if (connection.send({ type: "scenario.edit", field, value })) setState("thinking");
+}
+
 // --- wiring ----------------------------------------------------------------------------------
 
 function wire() {
@@ -228,12 +294,11 @@ function wire() {
   document.getElementById("text-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const input = document.getElementById("text-input");
-    const text = input.value.trim();
-    if (!text || !connection.sendText(text)) return;
-    player.unlock();
-    input.value = "";
-    view.addTurn("you", text);
-    setState("thinking");
+    if (sendTyped(input.value.trim())) input.value = "";
+  });
+  document.getElementById("confirm").addEventListener("click", () => sendTyped("Yes, let's start."));
+  document.getElementById("end-roleplay").addEventListener("click", () => {
+    if (connection.send({ type: "roleplay.end" })) cards.endRolePlay();
   });
 
   document.getElementById("lang-toggle").addEventListener("click", () => {
@@ -241,10 +306,12 @@ function wire() {
     view.showLanguageToggle();
   });
   document.getElementById("restart").addEventListener("click", start);
+  document.getElementById("restart-feedback").addEventListener("click", start);
   document.getElementById("reconnect").addEventListener("click", start);
 }
 
 applyTranslations(document);
 view.showLanguageToggle();
+view.trackControlsHeight();
 wire();
 start();

@@ -7,23 +7,35 @@ const $ = (id) => document.getElementById(id);
 
 export const STATES = ["connecting", "ready", "listening", "thinking", "speaking", "done", "error"];
 
-export function showState(state) {
+const HANGUL = /[\uac00-\ud7a3]/;
+
+/** The status line; `key` names its text when the state alone does not say enough. */
+export function showState(state, key = `state.${state}`) {
   document.body.dataset.state = state;
   const text = $("status-text");
-  text.dataset.i18n = `state.${state}`;
-  text.textContent = t(`state.${state}`);
+  text.dataset.i18n = key;
+  text.textContent = t(key);
 }
 
-/** One line of the dialog; `who` is "you" or "service". */
-export function addTurn(who, text) {
+/**
+ * One line of the dialog; `who` is "you" or "service"; `name` labels the service's line when
+ * it speaks as the role-play partner (an English word, marked so).
+ */
+export function addTurn(who, text, name = null) {
   const item = document.createElement("li");
   item.className = `turn ${who}`;
   const speaker = document.createElement("span");
   speaker.className = "speaker";
-  speaker.dataset.i18n = who;
-  speaker.textContent = t(who);
+  if (name) {
+    speaker.lang = "en";
+    speaker.textContent = name;
+  } else {
+    speaker.dataset.i18n = who;
+    speaker.textContent = t(who);
+  }
   const body = document.createElement("span");
   body.className = "text";
+  body.lang = HANGUL.test(text) ? "ko" : "en";
   body.textContent = text;
   item.append(speaker, body);
   appendToTranscript(item);
@@ -54,17 +66,27 @@ export function addNotice(key, args = {}) {
 }
 
 function appendToTranscript(item) {
-  const list = $("transcript");
-  list.append(item);
-  item.scrollIntoView({ block: "end", behavior: "smooth" });
+  $("transcript").append(item);
+  keepLatestInView();
 }
 
-/** The error state: what failed, and the Korean fallback text the service would have said. */
-export function showAlert(key) {
+/** Scroll to what came last on the page: a card shown below the transcript stays in view
+ * (above the input bar) when lines are added above it, else the newest line. */
+export function keepLatestInView() {
+  const last = [$("transcript").lastElementChild, $("scenario"), $("feedback")]
+    .filter((element) => element && !element.hidden)
+    .at(-1);
+  last?.scrollIntoView({ block: "nearest", behavior: "instant" });
+}
+
+/** The error state, said once: what failed (with its code), what to do, and the Korean
+ * fallback text the service would have said. */
+export function showAlert(key, code = "") {
   $("alert").hidden = false;
   const text = $("alert-text");
   text.dataset.i18n = key;
   text.textContent = t(key);
+  $("alert-code").textContent = code;
   const fallback = $("alert-fallback");
   fallback.hidden = false;
   fallback.textContent = KOREAN_FALLBACK_MESSAGE;
@@ -74,28 +96,19 @@ export function hideAlert() {
   $("alert").hidden = true;
 }
 
-/** @param {{place: string|null, conversation_partner: string|null, conversation_goal: string|null}} json */
-export function showScenario(json) {
-  const slots = { place: json.place, partner: json.conversation_partner, goal: json.conversation_goal };
-  for (const [name, value] of Object.entries(slots)) {
-    const cell = $(`slot-${name}`);
-    cell.classList.toggle("unknown", !value);
-    if (value) {
-      delete cell.dataset.i18n;
-      cell.textContent = value;
-    } else {
-      cell.dataset.i18n = "unknown";
-      cell.textContent = t("unknown");
-    }
-  }
-  $("scenario").hidden = false;
-  $("scenario").scrollIntoView({ block: "nearest", behavior: "smooth" });
-}
-
 export function reset() {
   $("transcript").replaceChildren();
-  $("scenario").hidden = true;
   hideAlert();
+}
+
+/** Keep --controls-height equal to the pinned input bar's height, so that nothing scrolled
+ * into view (a card, the last line) ends up under it (app.css, scroll-padding-bottom). */
+export function trackControlsHeight() {
+  const controls = $("controls");
+  const update = () =>
+    document.documentElement.style.setProperty("--controls-height", `${controls.offsetHeight}px`);
+  new ResizeObserver(update).observe(controls);
+  update();
 }
 
 /** The microphone button's label for the turn-detection mode and whether it is active. */
