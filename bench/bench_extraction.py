@@ -29,7 +29,7 @@ from tests.engines.local.eval.scoring import DEV, TEST, load_items, score, table
 
 from scenario_engine.domain.slots import Slot  # noqa: E402
 from scenario_engine.engines.local.extractor import SlotExtractor  # noqa: E402
-from scenario_engine.engines.local.morphology import analyse  # noqa: E402
+from scenario_engine.engines.local.morphology import clear_cache  # noqa: E402
 from scenario_engine.engines.local.normalize import tokenize  # noqa: E402
 
 Utterance = tuple[str, Slot | None]
@@ -65,7 +65,7 @@ def speed(extractor: SlotExtractor, smoke: bool, repeats: int | None) -> None:
     print(f"utterances: {len(everything)} (dev split) x {passes} passes x {repeats} repeats")
     print(f"baseline tokenize only: {1e6 / baseline:.1f} us per utterance")
     def uncached(text: str, awaiting: Slot | None) -> object:
-        analyse.cache_clear()  # a learner's turn is new text: no analysis comes from the cache
+        clear_cache()  # a learner's turn is new text: no analysis comes from the cache
         return extractor.extract(text, awaiting)
 
     for lang, group in [("all", everything), *sorted(by_lang.items())]:
@@ -94,7 +94,7 @@ async def _max_stall(extract: Callable[[str, Slot | None], object],
     task = asyncio.create_task(ticker())
     await asyncio.sleep(0.01)
     for text, awaiting in utterances:
-        analyse.cache_clear()
+        clear_cache()
         result = extract(text, awaiting)
         if asyncio.iscoroutine(result):
             await result
