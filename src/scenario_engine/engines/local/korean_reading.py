@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from scenario_engine.domain.slots import Slot
 from scenario_engine.engines.local.lexicon import KoreanLexicon
 from scenario_engine.engines.local.morphology import Morpheme, analyse
+from scenario_engine.engines.local.normalize import is_hangul
 from scenario_engine.engines.local.phrases import Phrase
 
 _NOUNS = frozenset({"NNG", "NNP", "SL", "SH", "NR"})
@@ -97,12 +98,15 @@ def _units(morphemes: tuple[Morpheme, ...]) -> list[_Unit]:
     index = 0
     while index < len(morphemes):
         morpheme = morphemes[index]
+        if morpheme.tag in _NOUNS and not _word_like(morpheme):
+            index += 1  # "ㅋㅋ" (laughter, bare jamo) is no noun
+            continue
         if morpheme.tag in _NOUNS:
             korean: list[str] = []
             english: list[str] = []
             first = index
             while index < len(morphemes) and (
-                morphemes[index].tag in _NOUNS
+                (morphemes[index].tag in _NOUNS and _word_like(morphemes[index]))
                 or (morphemes[index].form in _HONORIFICS and morphemes[index].tag in
                     ("XSN", "NNB", "NNG"))
             ):
@@ -127,6 +131,11 @@ def _units(morphemes: tuple[Morpheme, ...]) -> list[_Unit]:
             units.append(_Unit("split", "", "", index, index))
         index += 1
     return units
+
+
+def _word_like(morpheme: Morpheme) -> bool:
+    """A Latin word or one with a Hangul syllable, not bare jamo ("ㅋㅋ") or a symbol."""
+    return morpheme.tag == "SL" or any(is_hangul(char) for char in morpheme.form)
 
 
 def _noun_slot(after: tuple[Morpheme, ...]) -> Slot | None:
