@@ -67,11 +67,35 @@ class AppConfig(BaseSettings):
     server_vad: bool = Field(
         True, description="The service detects the end of a turn; off: the client commits."
     )
+    turn_detection: Literal["server_vad", "semantic_vad"] = Field(
+        "server_vad",
+        description="OpenAI engine: server_vad ends a turn after VAD_SILENCE_MS of silence; "
+        "semantic_vad lets a model judge that the learner finished (see below). "
+        "The local engine always ends a turn on silence.",
+    )
+    semantic_vad_eagerness: Literal["auto", "low", "medium", "high"] = Field(
+        "auto", description="semantic_vad: how soon it ends a turn (auto = medium; see below)."
+    )
+    vad_silence_ms: int = Field(
+        500, ge=100, le=5000,
+        description="Silence that ends a turn (server VAD, both engines; see below).",
+    )
+    barge_in: bool = Field(
+        True, description="Learner speech over a reply stops it (needs server VAD; see below)."
+    )
+    barge_in_min_speech_ms: int = Field(
+        300, ge=0, le=5000,
+        description="Voice over a reply that stops it; shorter sounds (mhm, 네) do not.",
+    )
 
     # --- server -----------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address to listen on.")
     port: int = Field(8000, ge=0, le=65535, description="Port to listen on.")
     workers: int = Field(1, ge=1, le=64, description="Worker processes behind one port.")
+    metrics_dir: str | None = Field(
+        None,
+        description="Set by serve --workers: the workers' shared Prometheus multiprocess files.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Learner text is logged only at debug."
     )
@@ -125,6 +149,25 @@ class AppConfig(BaseSettings):
         10.0, ge=0, description="On SIGTERM, how long running replies may finish."
     )
 
+    # --- session store (resume) ----------------------------------------------------------------
+    state_url: SecretStr | None = Field(
+        None,
+        description="redis://host:port/db shared by every instance; unset: this process only.",
+    )
+    state_ttl_s: float = Field(
+        600.0, gt=0, description="How long a dialog can be resumed after its last activity."
+    )
+    state_lease_s: float = Field(
+        3.0,
+        ge=0.3,
+        le=60,
+        description="Lease of a session's connection, renewed at a third; a dead instance's "
+        "sessions resume after it.",
+    )
+    state_timeout_s: float = Field(
+        1.0, gt=0, le=30, description="Deadline of one session-store call."
+    )
+
     # --- local engine ---------------------------------------------------------------------------
     local_recognizer: Literal["whisper", "fast"] = Field(
         "whisper",
@@ -145,9 +188,6 @@ class AppConfig(BaseSettings):
     )
     local_asr_biasing: Literal["blend", "general"] = Field(
         "blend", description="fast: blend = domain model mixed with common English; general = off."
-    )
-    vad_silence_ms: int = Field(
-        500, ge=100, le=5000, description="Silence that ends a turn (local server VAD)."
     )
     vad_pause_ms: int = Field(
         200, ge=0, le=5000,

@@ -12,6 +12,7 @@ from scenario_engine.protocol.client_events import (
     RolePlayEnd,
     ScenarioEdit,
     SessionConfigure,
+    SessionResume,
     TextTurn,
 )
 from scenario_engine.protocol.errors import ErrorCode, ProtocolError
@@ -21,6 +22,7 @@ from scenario_engine.protocol.server_events import (
     InputAudioSpeechStarted,
     InputAudioSpeechStopped,
     InputAudioTranscript,
+    ResponseAudioCancelled,
     ResponseAudioDelta,
     ResponseAudioDone,
     ResponseAudioTranscriptDone,
@@ -34,6 +36,8 @@ from scenario_engine.protocol.server_events import (
     SessionConfigured,
     SessionReady,
     SessionReconnecting,
+    SessionResumed,
+    TranscriptLine,
     encode_audio_delta,
     encode_server_event,
 )
@@ -50,6 +54,7 @@ __all__ = [
     "InputAudioTranscript",
     "ProtocolError",
     "ProtocolLimits",
+    "ResponseAudioCancelled",
     "ResponseAudioDelta",
     "ResponseAudioDone",
     "ResponseAudioTranscriptDone",
@@ -66,7 +71,10 @@ __all__ = [
     "SessionConfigured",
     "SessionReady",
     "SessionReconnecting",
+    "SessionResume",
+    "SessionResumed",
     "TextTurn",
+    "TranscriptLine",
     "encode_audio_delta",
     "encode_server_event",
     "parse_client_frame",

@@ -26,10 +26,17 @@ class EngineDescription(BaseModel):
 
 
 class SessionReady(_ServerEvent):
-    """The speech engine session is up; the client may send."""
+    """The speech engine session is up; the client may send.
+
+    ``resume_token`` lets this client take the dialog up again on a new connection (to any
+    instance) after losing this one: keep it private, like a password, for the session.
+    """
 
     type: Literal["session.ready"] = "session.ready"
     session_id: str
+    resume_token: str
+    """Before ``engine``: a frame logger that shows a frame's head and tail (websockets at
+    DEBUG) never shows the token's characters."""
     engine: EngineDescription
 
 
@@ -73,6 +80,13 @@ class ResponseAudioDone(_ServerEvent):
     type: Literal["response.audio.done"] = "response.audio.done"
 
 
+class ResponseAudioCancelled(_ServerEvent):
+    """The learner spoke over the reply: drop its buffered audio and stop playing at once."""
+
+    type: Literal["response.audio.cancelled"] = "response.audio.cancelled"
+    reason: Literal["barge_in"] = "barge_in"
+
+
 class ResponseAudioTranscriptDone(_ServerEvent):
     """The full text of a reply (sent even when no audio could be made)."""
 
@@ -88,6 +102,26 @@ class ScenarioJson(BaseModel):
     place: str | None
     conversation_partner: str | None
     conversation_goal: str | None
+
+
+class TranscriptLine(BaseModel):
+    """One thing said: by the ``learner`` (typed or transcribed), the ``tutor`` (the service
+    setting the scenario up) or the ``partner`` (the service in character, in a role-play)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    speaker: Literal["learner", "tutor", "partner"]
+    text: str
+
+
+class SessionResumed(_ServerEvent):
+    """The dialog of ``session.resume`` goes on on this connection; what to redraw."""
+
+    type: Literal["session.resumed"] = "session.resumed"
+    session_id: str
+    phase: str = Field(description="Where the dialog is (domain/dialog_state.py, Phase).")
+    slots: ScenarioJson
+    transcript: list[TranscriptLine]
 
 
 class ScenarioCompleted(_ServerEvent):
@@ -163,12 +197,14 @@ class ErrorEvent(_ServerEvent):
 
 AnyServerEvent = (
     SessionReady
+    | SessionResumed
     | SessionReconnecting
     | InputAudioSpeechStarted
     | InputAudioSpeechStopped
     | InputAudioTranscript
     | ResponseAudioDelta
     | ResponseAudioDone
+    | ResponseAudioCancelled
     | ResponseAudioTranscriptDone
     | ScenarioCompleted
     | SessionConfigured
@@ -189,12 +225,16 @@ def encode_server_event(event: _ServerEvent) -> str:
     return event.model_dump_json(by_alias=True)
 
 
+AUDIO_DELTA_PREFIX = '{"type":"response.audio.delta"'
+"""How every encoded ``response.audio.delta`` frame starts (``encode_audio_delta``)."""
+
+
 def encode_audio_delta(delta_b64: str, sample_rate: int) -> str:
     """The ``response.audio.delta`` frame, written directly: byte for byte what
     ``encode_server_event(ResponseAudioDelta(...))`` gives (a test holds them equal), without
     validating a model around ~6 KB of base64 ten times a second per reply. Base64 needs no
     JSON escaping."""
     return (
-        '{"type":"response.audio.delta","delta":"' + delta_b64
+        AUDIO_DELTA_PREFIX + ',"delta":"' + delta_b64
         + '","sample_rate":' + str(int(sample_rate)) + "}"
     )  # fmt: skip
