@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass
 
 from scenario_engine.config import AppConfig
-from scenario_engine.domain.dialog import Dialog, DialogLimits, Event, LearnerTurn, TransitionError
+from scenario_engine.domain.dialog import Dialog, DialogLimits, TransitionError
+from scenario_engine.domain.dialog_events import Event, LearnerTurn
 from scenario_engine.domain.dialog_state import DialogState
 from scenario_engine.domain.failed_turns import ModelGaveUp
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
@@ -46,11 +47,11 @@ from scenario_engine.protocol import (
 from scenario_engine.protocol.client_events import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE
 from scenario_engine.protocol.server_events import AnyServerEvent, EngineDescription
 from scenario_engine.session.audio_budget import AudioBudget
-from scenario_engine.session.dialog_events import dialog_event
 from scenario_engine.session.dialog_flow import DialogFlow
 from scenario_engine.session.model_policy import bounded_builder
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
 from scenario_engine.session.speaker import ReplySpeaker
+from scenario_engine.session.steering import dialog_event
 
 logger = logging.getLogger(__name__)
 
