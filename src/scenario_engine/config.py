@@ -90,6 +90,9 @@ class AppConfig(BaseSettings):
         60.0, gt=0, description="Seconds of audio buffered in one turn before chunks are refused."
     )
     max_session_s: float = Field(900.0, gt=0, description="Longest session, in seconds.")
+    http_idle_timeout_s: float = Field(
+        10.0, gt=0, le=300, description="Seconds a connection may go without a whole request head."
+    )
     idle_timeout_s: float = Field(120.0, gt=0, description="Seconds without a client frame.")
     max_sessions: int = Field(256, ge=1, description="Concurrent sessions per process.")
     shutdown_grace_s: float = Field(

@@ -86,3 +86,20 @@ async def test_client_tokens_never_reach_a_log_line() -> None:
 def _get(url: str) -> None:
     with urllib.request.urlopen(url, timeout=10) as response:
         assert response.status == 200
+
+
+async def test_client_garbage_logs_nothing_at_warning_or_above() -> None:
+    """An invalid UTF-8 frame is closed 1007, which is the whole answer: uvicorn logged it
+    as an ERROR with a traceback. Writes to a socket its client reset are not news either."""
+    with service_logs("info") as stream:
+        async with running_server(AppConfig(engine="local")) as url, live_client(url) as client:
+            await client.ws.send(b"\xff\xfe{", text=True)
+            assert await client.close_code() == 1007
+        logging.getLogger("asyncio").warning("socket.send() raised exception.")
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    loud = [line for line in lines if line["level"] in ("warning", "error", "critical")]
+    assert [line["message"] for line in loud] == [
+        "client authentication is off: anyone who can reach 127.0.0.1:8000 can open sessions"
+    ]
+    utf8 = [line for line in lines if line["message"].startswith("Invalid UTF-8")]
+    assert utf8 and utf8[0]["level"] == "info" and "exc" not in utf8[0]

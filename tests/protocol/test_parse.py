@@ -34,6 +34,9 @@ BAD_FRAMES = [
     ("white space", '{"type": "text", "text": " \\n\\t "}', ErrorCode.EMPTY_TEXT),
     ("NUL", '{"type": "text", "text": "a\\u0000b"}', ErrorCode.INVALID_TEXT),
     ("control char", '{"type": "text", "text": "a\\u001bb"}', ErrorCode.INVALID_TEXT),
+    ("C1 CSI", '{"type": "text", "text": "a\\u009b31mb"}', ErrorCode.INVALID_TEXT),
+    ("C1 NEL", '{"type": "text", "text": "a\\u0085b"}', ErrorCode.INVALID_TEXT),
+    ("zero-width only", '{"type": "text", "text": "\\u200b\\u200b\\ufeff"}', ErrorCode.EMPTY_TEXT),
     ("text too long", json.dumps({"type": "text", "text": "a" * 101}), ErrorCode.TEXT_TOO_LONG),
     ("missing audio", '{"type": "input_audio_chunk"}', ErrorCode.MISSING_FIELD),
     ("bad base64", '{"type": "input_audio_chunk", "audio": "@@@@"}', ErrorCode.INVALID_AUDIO),
@@ -71,6 +74,21 @@ def test_bad_frames_get_their_code_and_a_message(frame: str | bytes, code: Error
     assert isinstance(result, ProtocolError)
     assert result.code is code
     assert result.message and len(result.message) < 300
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("the recep\u00adtionist", "the receptionist"),  # a soft hyphen split the word
+        ("check\u200b in", "check in"),
+        ("\uff48\uff4f\uff54\uff45\uff4c", "hotel"),  # full-width Latin
+        ("at a caf\u0065\u0301", "at a caf\u00e9"),  # composed
+        ("호텔에서 체크인", "호텔에서 체크인"),
+    ],
+)
+def test_typed_text_is_in_one_canonical_form(typed: str, canonical: str) -> None:
+    event = parse_client_frame(json.dumps({"type": "text", "text": typed}), LIMITS)
+    assert isinstance(event, TextTurn) and event.text == canonical
 
 
 def test_audio_chunk_is_decoded_once_and_keeps_its_base64() -> None:

@@ -46,7 +46,7 @@ async def _serving_with_small_buffers(
         sock.close()
 
 
-async def test_a_client_that_does_not_read_is_dropped() -> None:
+async def test_a_client_that_does_not_read_is_dropped_and_its_socket_aborted() -> None:
     config = AppConfig(engine="local", send_queue_size=8, max_attempts=20)
     async with _serving_with_small_buffers(config) as (port, server):
         sock = socket.socket()
@@ -62,6 +62,13 @@ async def test_a_client_that_does_not_read_is_dropped() -> None:
                     break
                 await asyncio.sleep(0.05)
             assert server._lifecycle.active == 0, "the slow client is still being served"
+            # Its socket goes too, although it still reads nothing: the write buffer cannot
+            # drain, so a plain close would hold the socket until the client resets.
+            for _ in range(400):  # the close timeout (10 s), with headroom
+                if not server.server_state.connections:
+                    break
+                await asyncio.sleep(0.05)
+            assert not server.server_state.connections, "the dropped client keeps its socket"
             replies = 0
             try:
                 while True:

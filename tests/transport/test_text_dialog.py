@@ -73,3 +73,16 @@ async def test_fallback_after_max_attempts_finishes_with_nulls() -> None:
             "conversation_goal": "order food",
         }
         assert await _closed_normally(client) == 1000
+
+
+async def test_format_characters_and_compatibility_forms_do_not_split_words() -> None:
+    """A soft hyphen reached the final JSON as ``"recep tionist"``; a text of zero-width
+    spaces used up a follow-up question."""
+    async with running_server() as url, live_client(url) as client:
+        await client.say("I'm at a \uff48\uff4f\uff54\uff45\uff4c")  # full-width "hotel"
+        assert "hotel" in await client.reply()
+        await client.send({"type": "text", "text": "\u200b\u200b"})
+        assert (await client.next())["code"] == "empty_text"
+        await client.say("talking to the recep\u00adtionist to check\u200b in.")
+        events = await client.until("scenario.completed")
+        assert events[-1]["json"] == HOTEL

@@ -111,6 +111,16 @@ class SpeechOutput(Protocol):
         ...
 
 
+class SpeechInputUnavailable(Exception):
+    """``start`` could not open or configure the speech input (an upstream unreachable,
+    refusing or silent): an outage, not a bug. ``code`` is stable; the message holds no secret.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 class SpeechOutputError(Exception):
     """Synthesis failed; ``code`` is stable and machine-readable, the message holds no secret."""
 

@@ -69,6 +69,26 @@ redact = Redactor()
 """The shape-based masking alone, for text that is not a log line."""
 
 
+_CLIENT_NOISE = {
+    # uvicorn closes the socket 1007, which is the whole answer; its traceback helps nobody.
+    ("uvicorn.error", "Invalid UTF-8 sequence received from client."): logging.INFO,
+    # asyncio, writing to a socket its client has just reset: nothing to act on.
+    ("asyncio", "socket.send() raised exception."): logging.DEBUG,
+}
+"""Lines any client can cause at will, at the level they deserve: an operator's ERROR (and
+WARNING) must mean "look at me", not "a client sent garbage"."""
+
+
+class _ClientNoise(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        level = _CLIENT_NOISE.get((record.name, record.msg))
+        if level is None or level >= record.levelno:
+            return True
+        record.levelno, record.levelname = level, logging.getLevelName(level)
+        record.exc_info = record.exc_text = None
+        return level >= logging.getLogger().getEffectiveLevel()
+
+
 class _SessionContext(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "session_id"):
@@ -118,6 +138,7 @@ def configure_logging(
         log_format = "text" if sys.stderr.isatty() else "json"
     redactor = Redactor(secrets)
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_ClientNoise())
     handler.addFilter(_SessionContext())
     handler.setFormatter(
         _JsonFormatter(redactor) if log_format == "json" else _TextFormatter(redactor)

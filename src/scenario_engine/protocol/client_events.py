@@ -18,13 +18,15 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from scenario_engine.protocol.errors import ErrorCode
+from scenario_engine.protocol.text_form import canonical_text
 
 MIN_SAMPLE_RATE = 8_000
 MAX_SAMPLE_RATE = 48_000
 DEFAULT_SAMPLE_RATE = 24_000
 DEFAULT_MAX_TEXT_CHARS = 1000
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""C0 (but tab and line breaks), DEL and C1 (NEL U+0085 and CSI U+009B included): never typed."""
 _new = object.__new__
 _set = object.__setattr__
 
@@ -117,6 +119,7 @@ class TextTurn(_ClientEvent):
     @classmethod
     def _text_is_speech_like(cls, value: str, info: ValidationInfo) -> str:
         limit = (info.context or {}).get("max_text_chars", DEFAULT_MAX_TEXT_CHARS)
+        value = canonical_text(value)
         if len(value) > limit:
             raise PydanticCustomError(
                 ErrorCode.TEXT_TOO_LONG,
@@ -160,6 +163,7 @@ class ScenarioEdit(_ClientEvent):
     @field_validator("value")
     @classmethod
     def _value_is_short_text(cls, value: str) -> str:
+        value = canonical_text(value)
         stripped = " ".join(value.split())
         if not stripped:
             raise PydanticCustomError(ErrorCode.EMPTY_TEXT, "value is empty")

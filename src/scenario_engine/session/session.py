@@ -46,11 +46,13 @@ from scenario_engine.protocol import (
 )
 from scenario_engine.protocol.client_events import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE
 from scenario_engine.protocol.server_events import AnyServerEvent, EngineDescription
+from scenario_engine.protocol.text_form import canonical_text
 from scenario_engine.session.audio_budget import AudioBudget
 from scenario_engine.session.dialog_flow import DialogFlow
 from scenario_engine.session.model_policy import bounded_builder
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
 from scenario_engine.session.speaker import ReplySpeaker
+from scenario_engine.session.speech_start import start_problem
 from scenario_engine.session.steering import dialog_event
 
 logger = logging.getLogger(__name__)
@@ -112,19 +114,9 @@ class ScenarioSession:
     # --- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> bool:
         """Bring the speech input up, then tell the client it may send. False if it failed."""
-        try:
-            await asyncio.wait_for(self._speech_input.start(), self._start_timeout_s)
-        except TimeoutError:
-            await self._fail(
-                ErrorCode.ENGINE_UNAVAILABLE, "the speech engine did not start in time"
-            )
-            return False
-        except Exception as exc:
-            logger.exception("speech input failed to start")
-            await self._fail(
-                ErrorCode.ENGINE_UNAVAILABLE,
-                f"the speech engine failed to start ({type(exc).__name__})",
-            )
+        problem = await start_problem(self._speech_input, self._start_timeout_s)
+        if problem is not None:
+            await self._fail(ErrorCode.ENGINE_UNAVAILABLE, problem)
             return False
         info = self._engine.info
         await self._emit(
@@ -257,7 +249,7 @@ class ScenarioSession:
         now = time.monotonic()
         ended_at, self._speech_ended_at = self._speech_ended_at or now, None
         self._metrics.recognition.observe(now - ended_at)
-        text = text.strip()
+        text = canonical_text(text).strip()
         if not text:
             await self._emit(
                 ErrorEvent(
@@ -273,7 +265,7 @@ class ScenarioSession:
         while not self._flow.finished:
             turn = await self._turns.get()
             if isinstance(turn, InputFault):
-                logger.error("speech input failed for good: %s", turn.code)
+                logger.warning("speech input failed for good: %s", turn.code)
                 await self._fail(_error_code(turn.code), turn.message)
                 return
             async with self._replying:
@@ -284,7 +276,7 @@ class ScenarioSession:
                 except TransitionError as exc:
                     await self._emit(ErrorEvent(code=ErrorCode.EVENT_NOT_ALLOWED, message=str(exc)))
                 except ModelGaveUp as exc:
-                    logger.error("%s; ending the session", exc)
+                    logger.warning("%s; ending the session", exc)
                     await self._fail(ErrorCode.ENGINE_UNAVAILABLE, str(exc))
                     return
         self.outcome = "fallback" if self._flow.by_fallback else "completed"

@@ -24,6 +24,9 @@ def uvicorn_settings(config: AppConfig) -> dict[str, Any]:
         "port": config.port,
         "log_level": config.log_level,
         "log_config": None,  # logging is ours (observability.logs)
+        "http": "scenario_engine.transport.http_protocol:HeaderDeadlineH11Protocol",
+        # The deadline of a request's head, and of an idle keep-alive connection alike.
+        "timeout_keep_alive": config.http_idle_timeout_s,
         "ws": "scenario_engine.transport.ws_protocol:ReadAheadWebSocketProtocol",
         "ws_max_size": config.max_frame_bytes * FRAME_SIZE_HEADROOM,
         # Most of what goes out is base64 PCM: deflate halves it but costs ~0.26 ms of CPU

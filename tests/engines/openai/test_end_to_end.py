@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,7 @@ from websockets.exceptions import ConnectionClosed
 from scenario_engine.config import AppConfig
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
 from scenario_engine.domain.sentences import split_sentences
+from tests.engines.openai.audio import silence, speech
 from tests.engines.openai.conftest import API_KEY
 from tests.engines.openai.dialog import (
     FINAL_TEXT,
@@ -278,3 +280,37 @@ async def test_a_model_that_keeps_failing_ends_the_session_with_the_korean_messa
         assert events[-1]["code"] == "engine_unavailable"
         assert "2 turns in a row" in events[-1]["message"]
         assert await close_code(client) == 1011
+
+
+async def test_a_blank_transcript_is_answered_with_no_speech_recognized(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    """An upstream transcript of " " left the learner with nothing for 74 s."""
+    script_dialog(peer)
+    peer.realtime.unmatched_transcripts.append(" ")
+    async with running_server(make_config()) as url, live_client(url) as client:
+        for frame in audio_frames(silence(300) + speech(700, frequency=900) + silence(700)):
+            await client.send(frame)
+        events = await client.until("error")
+        assert "input_audio.speech_stopped" in [e["type"] for e in events]
+        assert events[-1]["code"] == "no_speech_recognized"
+        assert "input_audio.transcript" not in [e["type"] for e in events]
+        for index in range(3):  # the dialog goes on
+            await speak(client, index)
+        events = await client.until("scenario.completed")
+        assert events[-1]["json"] == HOTEL
+
+
+async def test_an_unreachable_upstream_is_a_warning_not_an_error_with_a_traceback(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    """An outage is not a bug: an operator's ERROR level must mean "look at me"."""
+    peer.realtime.reject_handshakes = 1
+    with service_logs("info") as logs:
+        async with running_server(make_config()) as url, connect(url) as ws:
+            client = LiveClient(ws)
+            assert (await client.until("error"))[-1]["code"] == "engine_unavailable"
+            assert await close_code(client) == 1011
+    lines = [json.loads(line) for line in logs.getvalue().splitlines()]
+    assert not [line for line in lines if line["level"] == "error" or "exc" in line]
+    assert any(line["message"].startswith("speech input could not start") for line in lines)

@@ -59,11 +59,11 @@ def test_transcripts_wait_for_earlier_turns() -> None:
     ]
 
 
-def test_a_blank_transcript_is_no_turn_and_a_failed_one_is_a_fault() -> None:
+def test_a_blank_transcript_is_an_empty_turn_and_a_failed_one_is_a_fault() -> None:
     mapper = InputEventMapper()
     for item in ("a", "b"):
         mapper.feed(server(type="input_audio_buffer.committed", item_id=item))
-    assert mapper.feed(completed("a", "  ")) == []
+    assert mapper.feed(completed("a", "  ")) == [TranscriptReady("")]
     failed = server(type="conversation.item.input_audio_transcription.failed", item_id="b",
                     content_index=0, error={"code": "x", "message": "y"})
     assert [type(e) for e in mapper.feed(failed)] == [InputFault]

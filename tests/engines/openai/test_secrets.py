@@ -11,10 +11,9 @@ from scenario_engine.config import AppConfig
 from scenario_engine.domain.llm import LLMError
 from scenario_engine.domain.slots import Slot
 from scenario_engine.domain.state import ScenarioState
-from scenario_engine.engines.base import SpeechOutputError
+from scenario_engine.engines.base import SpeechInputUnavailable, SpeechOutputError
 from scenario_engine.engines.openai.client import MissingAPIKey
 from scenario_engine.engines.openai.engine import OpenAIEngine
-from scenario_engine.engines.openai.events import SpeechInputUnavailable
 from tests.engines.openai.audio import chunks, speech
 from tests.engines.openai.conftest import API_KEY
 from tests.engines.openai.test_speech_input import is_transcript, next_events

@@ -8,9 +8,13 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from scenario_engine.config import AppConfig
-from scenario_engine.engines.base import InputFault, InputReconnecting, TranscriptReady
+from scenario_engine.engines.base import (
+    InputFault,
+    InputReconnecting,
+    SpeechInputUnavailable,
+    TranscriptReady,
+)
 from scenario_engine.engines.openai.engine import OpenAIEngine
-from scenario_engine.engines.openai.events import SpeechInputUnavailable
 from scenario_engine.engines.openai.speech_input import OpenAISpeechInput
 from tests.engines.openai.audio import chunks, speech
 from tests.engines.openai.test_speech_input import is_transcript, next_events

@@ -54,14 +54,6 @@ def append_event(audio_b64: str) -> str:
     return '{"type":"input_audio_buffer.append","audio":"' + audio_b64 + '"}'
 
 
-class SpeechInputUnavailable(Exception):
-    """``start`` could not open or configure the upstream session; the message holds no secret."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 def transcription_session(
     model: str, server_vad: bool, language: str | None = None
 ) -> RealtimeTranscriptionSessionCreateRequestParam:
@@ -125,8 +117,9 @@ class InputEventMapper:
             self._order.append(event.item_id)
             return []
         if isinstance(event, ConversationItemInputAudioTranscriptionCompletedEvent):
-            text = event.transcript.strip()
-            return self._finish(event.item_id, TranscriptReady(text) if text else None)
+            # A blank transcript is still the answer to a turn: the session tells the learner
+            # no words were heard (as with the local engine), rather than leaving them waiting.
+            return self._finish(event.item_id, TranscriptReady(event.transcript.strip()))
         if isinstance(event, ConversationItemInputAudioTranscriptionFailedEvent):
             fault = InputFault("transcription_failed", "a turn could not be transcribed")
             return self._finish(event.item_id, fault)

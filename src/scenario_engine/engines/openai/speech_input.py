@@ -36,13 +36,13 @@ from scenario_engine.engines.base import (
     InputFault,
     InputReconnecting,
     SpeechInputEvent,
+    SpeechInputUnavailable,
 )
 from scenario_engine.engines.openai.bounded_send import send_within
 from scenario_engine.engines.openai.events import (
     CLEAR_EVENT,
     COMMIT_EVENT,
     InputEventMapper,
-    SpeechInputUnavailable,
     append_event,
     fault_for_error,
     transcription_session,
