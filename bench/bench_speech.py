@@ -1,277 +1,223 @@
-"""Local speech: WER and slot accuracy from audio, recognition cost, first-audio latency, memory.
+"""Local speech, both recognizers side by side: WER, slots, Korean refused, cost, latency, memory.
 
-Run: ``.venv/bin/python bench/bench_speech.py`` (a few minutes; ``--smoke`` takes seconds).
+Run: ``.venv/bin/python bench/bench_speech.py`` (~10 min; ``--smoke`` takes under a minute).
 
-Utterances are the English learner turns of the extractor's test data (written before the
-extractor and the recognizer), synthesized with eSpeak NG at several voices and speeds at
-24 kHz, the protocol's default rate. Each goes the service's way: ``LocalSpeechInput``
-(resampling, recognition; committed like a client with VAD off) -> ``SlotExtractor``.
-Latency streams audio at real-time pace through server VAD (and through commits), and times
-the end of speech (SpeechStopped, or the commit) -> transcript -> reply -> first TTS chunk.
+The same run measures Whisper tiny.en (the default) and pocketsphinx (``fast``, blended
+domain model) on the same audio:
+
+- human read speech: the eleven test recordings of pocketsphinx's sources (human_speech.py);
+- eSpeak NG: the English learner turns of the extractor's test data (the 137 with a slot to
+  find), each text in every voice of ``VOICES``, at 24 kHz, the protocol's default rate.
+  ``extractor_cases.jsonl`` is the dev split (choices such as Whisper's prompt and the
+  not-English thresholds were made on it), the held-out and blind sets are the test split;
+- Korean eSpeak (``ko``) of the Korean learner turns, and the English above: how often a
+  turn is called "not English" (the Whisper ``speech_not_english`` answer).
+
+Each utterance goes the service's way: ``LocalSpeechInput`` (resampling, recognition;
+committed like a client with VAD off) -> ``SlotExtractor``. CPU is the recognizer's worker
+processes' CPU time per second of audio; RSS is theirs after the run. Latency streams
+utterances at real-time pace through server VAD and times the end of the turn
+(``SpeechStopped``) -> transcript -> first TTS chunk of the reply; for Whisper once with the
+early decode at the pause (the default) and once without, in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import statistics
 import time
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 
-from scenario_engine.domain.builder import ScenarioBuilder
-from scenario_engine.domain.slots import SlotValues
-from scenario_engine.engines.base import AudioChunk, InputFault, SpeechStopped, TranscriptReady
-from scenario_engine.engines.local.domain_lm import DomainPhrases
+from human_speech import recordings
+from scenario_engine.config import AppConfig
+from scenario_engine.engines.local.engine import build_recognizer
 from scenario_engine.engines.local.extractor import SlotExtractor
-from scenario_engine.engines.local.llm import LocalScenarioLLM
-from scenario_engine.engines.local.recognizer import LocalRecognizer, RecognizerSettings
-from scenario_engine.engines.local.speech_input import LocalSpeechInput
-from scenario_engine.engines.local.speech_output import LocalSpeechOutput
-from scenario_engine.engines.local.sphinx_models import Biasing
-from scenario_engine.engines.local.vocabulary import load_vocabulary
-from speech_metrics import SlotTally, decoder_memory, word_errors, worker_cpu_seconds
+from scenario_engine.engines.local.recognition import TurnRecognizer
+from scenario_engine.engines.local.vad import VadSettings
+from scenario_engine.engines.local.whisper_recognizer import WhisperRecognizer
+from speech_latency import latency_ms
+from speech_metrics import (
+    Sample,
+    SlotTally,
+    english_cases,
+    korean_texts,
+    percentile,
+    synthesize,
+    transcribe,
+    word_errors,
+    workers_cpu_s,
+    workers_rss_mb,
+)
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "engines" / "local"
-SETS = ("extractor_cases.jsonl", "extractor_heldout.jsonl", "extractor_blind.jsonl")
-VOICES = (("en-us+klatt", 165), ("en-us+klatt2", 140), ("en-us+klatt4", 190))
-RATE = 24_000
-CHUNK_MS = 20
-
-
-@dataclass(frozen=True)
-class Sample:
-    text: str
-    expected: SlotValues
-    held_out: bool
-    voice: str
-    pcm: bytes
-
-    @property
-    def seconds(self) -> float:
-        return len(self.pcm) / 2 / RATE
+VOICES = (("en-us+klatt", 165), ("en-us", 165))
+"""The target voice (``+klatt``, the service's own), and eSpeak's default voice."""
 
 
-def load_cases(limit: int | None) -> list[tuple[str, SlotValues, bool]]:
-    """English first turns with at least one slot to find (Korean is not recognized)."""
-    cases = []
-    for name in SETS:
-        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-            item = json.loads(line)
-            expected = SlotValues(**item["expected"])
-            tags = set(item["tags"])
-            english = "en" in tags and not tags & {"ko", "mixed"}
-            if english and item["awaiting"] is None and not expected.is_empty():
-                cases.append((item["text"], expected, name != SETS[0]))
-    return cases[:limit]
+@dataclass
+class Tally:
+    errors: int = 0
+    words: int = 0
+
+    def add(self, reference: str, hypothesis: str) -> None:
+        wrong, count = word_errors(reference, hypothesis)
+        self.errors, self.words = self.errors + wrong, self.words + count
+
+    def __str__(self) -> str:
+        return f"{self.errors / self.words:.1%}" if self.words else "n/a"
 
 
-async def synthesize(cases: list[tuple[str, SlotValues, bool]], all_voices: bool) -> list[Sample]:
-    """Each text in one voice, taking the voices in turn (or in every voice)."""
-    speakers = [
-        (LocalSpeechOutput(RATE, voices={"en": voice}, words_per_minute=wpm), f"{voice}@{wpm}")
-        for voice, wpm in VOICES
-    ]
-    samples = []
-    for index, (text, expected, held_out) in enumerate(cases):
-        chosen = speakers if all_voices else [speakers[index % len(speakers)]]
-        for tts, name in chosen:
-            pcm = b"".join([chunk async for chunk in tts.stream(text, "en")])
-            samples.append(Sample(text, expected, held_out, name, pcm))
-    for tts, _ in speakers:
-        tts.close()
-    return samples
+Heard = tuple[str | None, str | None]
+"""(transcript, fault code) of one utterance."""
 
 
-def chunk(pcm: bytes) -> AudioChunk:
-    return AudioChunk(pcm=pcm, base64="", sample_rate=RATE)
+async def outcomes(recognizer: TurnRecognizer, samples: list[Sample]) -> list[Heard]:
+    """Four turns at once, like a few learners."""
+    limit = asyncio.Semaphore(4)
 
-
-def pieces(pcm: bytes) -> list[bytes]:
-    size = RATE * CHUNK_MS // 1000 * 2
-    return [pcm[i : i + size] for i in range(0, len(pcm), size)]
-
-
-async def transcribe(recognizer: LocalRecognizer, sample: Sample) -> str | None:
-    """The transcript, or None when the turn failed (a worker was killed, say)."""
-    speech = LocalSpeechInput(recognizer, server_vad=False)
-    await speech.start()
-    try:
-        for piece in pieces(sample.pcm):
-            await speech.append_audio(chunk(piece))
-        await speech.commit()
-        async for event in speech.events():
-            if isinstance(event, TranscriptReady):
-                return event.text
-            if isinstance(event, InputFault):
-                return None
-        return None
-    finally:
-        await speech.aclose()
-
-
-async def accuracy(recognizer: LocalRecognizer, samples: list[Sample]) -> dict[str, float]:
-    extractor = SlotExtractor()
-    limit = asyncio.Semaphore(4)  # faster than real time: more would only queue in workers
-
-    failures = 0
-
-    async def one(sample: Sample) -> str:
-        nonlocal failures
+    async def one(sample: Sample) -> Heard:
         async with limit:
-            for _ in range(3):
-                text = await transcribe(recognizer, sample)
-                if text is not None:
-                    return text
-                failures += 1
-            return ""
+            return await transcribe(recognizer, sample)
 
-    cpu_before = worker_cpu_seconds(recognizer)
-    hypotheses = await asyncio.gather(*(one(sample) for sample in samples))
-    cpu = worker_cpu_seconds(recognizer) - cpu_before
-    errors = words = 0
-    from_audio, held_out, from_text = SlotTally(), SlotTally(), SlotTally()
-    for sample, hypothesis in zip(samples, hypotheses, strict=True):
-        wrong, count = word_errors(sample.text, hypothesis)
-        errors, words = errors + wrong, words + count
-        found = extractor.extract(hypothesis)
-        from_audio.add(sample.expected, found)
-        if sample.held_out:
-            held_out.add(sample.expected, found)
-        from_text.add(sample.expected, extractor.extract(sample.text))
-    return {
-        "wer": errors / words,
-        "slots_audio": from_audio.accuracy(),
-        "slots_audio_all3": from_audio.all_correct(),
-        "slots_audio_held_out": held_out.accuracy(),
-        "slots_text": from_text.accuracy(),
-        "rtf": cpu / sum(s.seconds for s in samples),
-        "failures": failures,
-    }
+    return await asyncio.gather(*(one(sample) for sample in samples))
 
 
-async def first_audio_ms(
-    recognizer: LocalRecognizer,
-    tts: LocalSpeechOutput,
-    sample: Sample,
-    server_vad: bool,
-    pace: float,
-) -> float:
-    """End of speech -> first reply chunk, streaming ``sample`` at ``pace`` x real time."""
-    speech = LocalSpeechInput(recognizer, server_vad=server_vad)
-    builder = ScenarioBuilder(LocalScenarioLLM(), max_attempts=3)
-    await speech.start()
-    ended: list[float] = []
-
-    async def reply() -> float:
-        async for event in speech.events():
-            if isinstance(event, SpeechStopped):
-                ended.append(time.perf_counter())
-            elif isinstance(event, TranscriptReady):
-                answer = await builder.respond(event.text or "hm")
-                async for _ in tts.stream(answer.text, answer.language):
-                    return (time.perf_counter() - ended[0]) * 1000
-            elif isinstance(event, InputFault):
-                raise RuntimeError(f"{event.code}: {event.message}")
-        raise RuntimeError("no transcript")
-
-    replying = asyncio.create_task(reply())
-    try:
-        audio = sample.pcm + bytes(RATE * 2) if server_vad else sample.pcm
-        started = time.perf_counter()
-        for index, piece in enumerate(pieces(audio)):
-            if replying.done():
-                break
-            await speech.append_audio(chunk(piece))
-            due = started + (index + 1) * CHUNK_MS / 1000 / pace
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))
-        if not server_vad:
-            ended.append(time.perf_counter())
-            await speech.commit()
-        return await asyncio.wait_for(replying, 30)
-    finally:
-        replying.cancel()
-        await speech.aclose()
+def accuracy(
+    english: list[Sample], human: list[Sample], korean: list[Sample], heard: dict[int, Heard]
+) -> dict[str, str]:
+    """WER (and slot accuracy) per set and split; how often "not English" was answered."""
+    row: dict[str, str] = {}
+    human_wer = Tally()
+    for sample in human:
+        human_wer.add(sample.text, heard[id(sample)][0] or "")
+    row[f"WER human ({len(human)} recordings)"] = str(human_wer)
+    extractor = SlotExtractor()
+    for voice, _ in VOICES:
+        for split in ("dev", "test"):
+            wer, slots = Tally(), SlotTally()
+            for sample in (s for s in english if s.voice == voice and s.split == split):
+                text = heard[id(sample)][0] or ""
+                wer.add(sample.text, text)
+                if sample.expected is not None:
+                    slots.add(sample.expected, extractor.extract(text))
+            row[f"WER / slots, eSpeak {voice}, {split}"] = f"{wer} / {slots.accuracy():.1%}"
+    for split in ("dev", "test"):
+        said = {
+            "Korean": [s for s in korean if s.split == split],
+            "English": [s for s in english if s.split == split],
+        }
+        refused = {
+            language: sum(heard[id(s)][1] == "speech_not_english" for s in samples)
+            for language, samples in said.items()
+        }
+        row[f"'not English', {split}"] = ", ".join(
+            f"{language} {refused[language]}/{len(samples)}" for language, samples in said.items()
+        )
+    return row
 
 
-async def latency(
-    recognizer: LocalRecognizer, samples: list[Sample], sessions: int, pace: float
-) -> dict[str, float]:
-    tts = LocalSpeechOutput()
-    results: dict[str, float] = {}
-    for server_vad in (True, False):
-        times: list[float] = []
-        for start in range(0, len(samples), sessions):
-            batch = samples[start : start + sessions]
-            outcomes = await asyncio.gather(
-                *(first_audio_ms(recognizer, tts, s, server_vad, pace) for s in batch),
-                return_exceptions=True,
+async def measure(
+    config: AppConfig, english: list[Sample], human: list[Sample], korean: list[Sample],
+    args: argparse.Namespace,
+) -> dict[str, str]:  # fmt: skip
+    built = time.perf_counter()
+    recognizer = await asyncio.to_thread(build_recognizer, config)
+    if isinstance(recognizer, WhisperRecognizer) and (args.beam or args.no_prompt):
+        settings = recognizer.settings
+        recognizer = WhisperRecognizer(
+            replace(
+                settings,
+                beam_size=args.beam or settings.beam_size,
+                initial_prompt="" if args.no_prompt else settings.initial_prompt,
             )
-            for sample, outcome in zip(batch, outcomes, strict=True):
-                if isinstance(outcome, BaseException):
-                    print(f"  no reply ({type(outcome).__name__}: {outcome}): {sample.text!r}")
-                else:
-                    times.append(outcome)
-        times.sort()
-        mode = "vad" if server_vad else "commit"
-        results[f"{mode}_p50"] = statistics.median(times)
-        results[f"{mode}_p95"] = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    tts.close()
-    return results
+        )
+    await recognizer.start()
+    row = {"recognizer": recognizer.name, "ready after": f"{time.perf_counter() - built:.1f} s"}
+    everything = english + human + korean
+    cpu_before = workers_cpu_s(recognizer)
+    heard = dict(zip(map(id, everything), await outcomes(recognizer, everything), strict=True))
+    cpu = workers_cpu_s(recognizer) - cpu_before
+    row["CPU s per audio s"] = f"{cpu / sum(s.seconds for s in everything):.3f}"
+    processes = config.local_asr_workers
+    row["workers' RSS"] = f"{workers_rss_mb(recognizer):.0f} MB ({processes} processes)"
+    row.update(accuracy(english, human, korean, heard))
+    show_misses(english + human, heard, args.show)
+
+    latency_set = [s for s in english if s.voice == VOICES[0][0]][: args.latency_utterances]
+    row.update(await latency_rows(recognizer, latency_set, config, args))
+    if isinstance(recognizer, WhisperRecognizer):
+        counts = recognizer.counts
+        row["early decodes kept / dropped"] = f"{counts.early_kept} / {counts.early_dropped}"
+    await recognizer.aclose()
+    return row
 
 
-def report_accuracy(scores: dict[str, float]) -> None:
-    print(f"WER {scores['wer']:.1%}  RTF {scores['rtf']:.3f}  failed turns (retried) "
-          f"{scores['failures']}")  # fmt: skip
-    print(f"slot accuracy from audio {scores['slots_audio']:.1%} "
-          f"(held-out sets {scores['slots_audio_held_out']:.1%}; all three right "
-          f"{scores['slots_audio_all3']:.1%}); "
-          f"from the reference text {scores['slots_text']:.1%}")  # fmt: skip
+async def latency_rows(
+    recognizer: TurnRecognizer, samples: list[Sample], config: AppConfig,
+    args: argparse.Namespace,
+) -> dict[str, str]:  # fmt: skip
+    pace = 4.0 if args.smoke else 1.0
+    variants = [("", config.vad_pause_ms or None)]
+    if isinstance(recognizer, WhisperRecognizer):
+        variants.append((", no early decode", None))
+    rows = {}
+    for label, pause_ms in variants:
+        vad = VadSettings(end_silence_ms=config.vad_silence_ms, pause_ms=pause_ms)
+        to_text, to_audio = await latency_ms(recognizer, samples, vad, pace)
+        rows[f"end of turn -> transcript p50 / p95{label}"] = (
+            f"{percentile(to_text, 0.5):.0f} / {percentile(to_text, 0.95):.0f} ms"
+        )
+        rows[f"end of turn -> first reply audio p50 / p95{label}"] = (
+            f"{percentile(to_audio, 0.5):.0f} / {percentile(to_audio, 0.95):.0f} ms"
+        )
+    return rows
+
+
+def show_misses(samples: list[Sample], heard: dict[int, Heard], show: int) -> None:
+    shown = 0
+    for sample in samples:
+        text, code = heard[id(sample)]
+        if shown < show and (code or word_errors(sample.text, text or "")[0]):
+            print(f"  [{sample.voice}] {sample.text!r} -> {text!r} {code or ''}")
+            shown += 1
 
 
 async def run(args: argparse.Namespace) -> None:
-    cases = load_cases(3 if args.smoke else args.texts)
-    samples = await synthesize(cases, args.all_voices)
-    audio_s = sum(s.seconds for s in samples)
-    voices = ", ".join(f"{v}@{wpm} wpm" for v, wpm in VOICES)
-    print(f"{len(samples)} utterances from {len(cases)} texts ({voices}), {audio_s:.0f} s of "
-          f"audio, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-    phrases = DomainPhrases.from_vocabulary(load_vocabulary())
-    for biasing in (Biasing.BLEND,) if args.latency_only else (Biasing.GENERAL, Biasing.BLEND):
-        settings = RecognizerSettings(biasing=biasing, phrases=phrases, workers=2)
-        built = time.perf_counter()
-        recognizer = await asyncio.to_thread(LocalRecognizer.build, settings)
-        await recognizer.start()
-        ready_s = time.perf_counter() - built
-        print(f"\n## biasing={biasing.value} (model ready in {ready_s:.1f} s)")
-        if not args.latency_only:
-            report_accuracy(await accuracy(recognizer, samples))
-        if biasing is Biasing.BLEND:
-            sessions = 1 if args.smoke else args.sessions
-            subset = samples[: 1 if args.smoke else args.latency_utterances]
-            timing = await latency(recognizer, subset, sessions, 4.0 if args.smoke else 1.0)
-            print(f"end of speech -> first TTS chunk, {len(subset)} utterances, {sessions} "
-                  f"sessions at once: VAD end p50 {timing['vad_p50']:.0f} ms / p95 "
-                  f"{timing['vad_p95']:.0f} ms; commit p50 {timing['commit_p50']:.0f} ms / "
-                  f"p95 {timing['commit_p95']:.0f} ms")  # fmt: skip
-        await recognizer.aclose()
-        base, per_decoder = await decoder_memory(recognizer.recipe, 2 if args.smoke else 4)
-        print(f"worker RSS {base:.0f} MB with one decoder, +{per_decoder:.1f} MB per extra decoder")
+    per_split = 2 if args.smoke else args.texts
+    english = await synthesize(english_cases(per_split), VOICES)
+    korean = await synthesize(korean_texts(per_split), (("ko", 165),))
+    human = [
+        Sample(r.text, None, "test", "human", r.pcm, 16_000)
+        for r in recordings()[: 2 if args.smoke else None]
+    ]
+    audio_s = sum(s.seconds for s in english + human + korean)
+    print(f"{len(english)} eSpeak English utterances ({', '.join(v for v, _ in VOICES)}), "
+          f"{len(human)} human recordings, {len(korean)} eSpeak Korean; {audio_s:.0f} s of "
+          f"audio; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    rows = []
+    for name in args.recognizers:
+        config = AppConfig(engine="local", local_recognizer=name)
+        rows.append(await measure(config, english, human, korean, args))
+        print(f"  {name} measured; load average {os.getloadavg()[0]:.1f}", flush=True)
+    print()
+    for key in rows[0]:
+        print(f"| {key} | " + " | ".join(row.get(key, "") for row in rows) + " |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--smoke", action="store_true", help="three utterances, 4x real-time pace for latency"
-    )
-    parser.add_argument("--texts", type=int, default=None, help="only the first N texts")
-    parser.add_argument("--latency-only", action="store_true", help="skip WER and slots")
-    parser.add_argument("--all-voices", action="store_true", help="every text in every voice")
-    parser.add_argument("--sessions", type=int, default=4, help="concurrent sessions (latency)")
-    parser.add_argument("--latency-utterances", type=int, default=40)
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--smoke", action="store_true", help="a few utterances, 4x pace")
+    parser.add_argument("--texts", type=int, default=None, help="only N texts per split")
+    parser.add_argument("--recognizers", nargs="+", default=["whisper", "fast"],
+                        choices=["whisper", "fast"])  # fmt: skip
+    parser.add_argument("--latency-utterances", type=int, default=30)
+    parser.add_argument("--show", type=int, default=0, help="print N misrecognized utterances")
+    parser.add_argument("--beam", type=int, default=0, help="Whisper beam size (default: 1)")
+    parser.add_argument("--no-prompt", action="store_true", help="Whisper without its prompt")
+    args = parser.parse_args()
+    if args.smoke:
+        args.latency_utterances = 2
+    asyncio.run(run(args))
 
 
 if __name__ == "__main__":

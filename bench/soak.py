@@ -53,9 +53,16 @@ TEXT_DIALOGS = [
     ["I'm at the airport", "I am talking to the receptionist to check in."],
     ["I want to order food", "hmm I don't know", "whatever", "nothing"],
     ["I'm at a cafe", "the barista", "I want to order coffee"],
+    # Hostile typing (issue 12): format characters inside words, texts of nothing but
+    # format or control characters (refused: empty_text, invalid_text), full-width letters.
+    ["I'm at a ho\u00adtel", "\u200b\u200b\ufeff", "the recep\u00adtionist",
+     "\u009b31m check in", "\uff43\uff48\uff45\uff43\uff4b in"],
 ]
 VOICE_SENTENCE = "I'm at a hotel talking to the receptionist to check in"
-TURN_LOST = {"transcription_failed", "no_speech_recognized", "input_audio_commit_empty"}
+TURN_LOST = {
+    "transcription_failed", "no_speech_recognized", "input_audio_commit_empty",
+    "empty_text", "invalid_text",
+}  # fmt: skip
 """Errors after which no reply comes for that turn."""
 FINISHERS = ["I'm at a hotel", "the receptionist", "check in", "whatever", "whatever"]
 """Typed turns after a voice turn, until the scenario completes (the fallback ends it too)."""

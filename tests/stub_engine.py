@@ -151,6 +151,9 @@ class StubEngine:
         self.inputs.append(speech_input)
         return speech_input
 
+    async def start(self) -> None:
+        """Nothing to load."""
+
     def unready_reason(self) -> str | None:
         return None
 

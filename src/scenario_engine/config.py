@@ -9,6 +9,7 @@ whatever needs it; nothing below the CLI reads ``os.environ``.
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -22,6 +23,20 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 EngineName = Literal["local", "openai"]
+PartChoice = Literal["auto", "local", "openai"]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineParts:
+    """Which engine each part comes from."""
+
+    speech_input: EngineName
+    llm: EngineName
+    speech_output: EngineName
+
+    @classmethod
+    def everywhere(cls, name: EngineName) -> EngineParts:
+        return cls(name, name, name)
 
 
 def _env(name: str) -> AliasChoices:
@@ -37,6 +52,17 @@ class AppConfig(BaseSettings):
     # --- engine selection -------------------------------------------------------------------
     engine: Literal["auto", "local", "openai"] = Field(
         "auto", description="auto = openai when OPENAI_API_KEY is set, else local"
+    )
+    speech_input: PartChoice = Field(
+        "auto", description="Speech recognition from local or openai; auto = as the engine."
+    )
+    llm: PartChoice = Field(
+        "auto",
+        description="Extraction and replies from local rules or an OpenAI-compatible chat "
+        "server; auto = openai when SCENARIO_ENGINE_LLM_BASE_URL is set, else as the engine.",
+    )
+    speech_output: PartChoice = Field(
+        "auto", description="Speech synthesis from local or openai; auto = as the engine."
     )
     server_vad: bool = Field(
         True, description="The service detects the end of a turn; off: the client commits."
@@ -100,18 +126,31 @@ class AppConfig(BaseSettings):
     )
 
     # --- local engine ---------------------------------------------------------------------------
+    local_recognizer: Literal["whisper", "fast"] = Field(
+        "whisper",
+        description="whisper = Whisper tiny.en (accurate; ~0.5 s of CPU a turn); "
+        "fast = pocketsphinx (streaming, cheap, weaker).",
+    )
     local_asr_workers: int = Field(
         2, ge=1, le=32, description="Speech recognition processes (one per core is right)."
     )
+    local_whisper_threads: int = Field(
+        2, ge=1, le=32, description="CPU threads of each Whisper process."
+    )
     local_asr_decoders_per_worker: int = Field(
-        8, ge=1, le=64, description="Turns one recognition process decodes at once (~16 MB each)."
+        8, ge=1, le=64, description="fast: turns one process decodes at once (~16 MB each)."
     )
     local_asr_biasing: Literal["blend", "general"] = Field(
-        "blend", description="blend = domain model mixed with common English; general = off."
+        "blend", description="fast: blend = domain model mixed with common English; general = off."
     )
     vad_silence_ms: int = Field(
         500, ge=100, le=5000, description="Silence that ends a turn (local server VAD)."
     )
+    vad_pause_ms: int = Field(
+        200, ge=0, le=5000,
+        description="whisper: silence after which a turn is decoded early (0: off; kept if "
+        "the turn ends, dropped if speech goes on).",
+    )  # fmt: skip
 
     # --- access ---------------------------------------------------------------------------------
     auth: Literal["auto", "on", "off"] = Field(
@@ -142,8 +181,17 @@ class AppConfig(BaseSettings):
     )
     llm_model: str = Field(
         "gpt-4o-mini",
-        validation_alias=_env("OPENAI_LLM_MODEL"),
-        description="Model of the one call per turn (slots and reply) and of the fallback.",
+        validation_alias=AliasChoices("OPENAI_LLM_MODEL", "SCENARIO_ENGINE_LLM_MODEL", "llm_model"),
+        description="Model of the one call per turn (slots and reply) and of the fallback "
+        "(also SCENARIO_ENGINE_LLM_MODEL; e.g. llama3.2 on Ollama).",
+    )
+    llm_base_url: str | None = Field(
+        None,
+        description="An OpenAI-compatible chat server for the LLM alone (Ollama, llama.cpp "
+        "server, vLLM: http://127.0.0.1:11434/v1); no OpenAI key needed.",
+    )
+    llm_api_key: SecretStr | None = Field(
+        None, description="Key of the LLM_BASE_URL server, if it wants one."
     )
     transcription_model: str = Field(
         "gpt-4o-transcribe", description="Realtime transcription model."
@@ -200,7 +248,7 @@ class AppConfig(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every configured secret value, for the log handler to mask wherever it appears."""
-        values = (self.openai_api_key, self.auth_token, self.auth_secret)
+        values = (self.openai_api_key, self.llm_api_key, self.auth_token, self.auth_secret)
         return [value.get_secret_value() for value in values if value is not None]
 
     @property
@@ -208,6 +256,17 @@ class AppConfig(BaseSettings):
         if self.engine != "auto":
             return self.engine
         return "openai" if self.openai_api_key else "local"
+
+    @property
+    def resolved_parts(self) -> EngineParts:
+        """Each part's engine: its own setting, else the LLM server's, else the engine's."""
+        bundle = self.resolved_engine
+        llm_default: EngineName = "openai" if self.llm_base_url else bundle
+        return EngineParts(
+            bundle if self.speech_input == "auto" else self.speech_input,
+            llm_default if self.llm == "auto" else self.llm,
+            bundle if self.speech_output == "auto" else self.speech_output,
+        )
 
 
 def is_loopback(host: str) -> bool:

@@ -215,13 +215,13 @@ async def test_timeout_bounds_the_wait_for_an_answer(tmp_path: Path) -> None:
 
 
 async def test_a_spoken_dialog_with_the_local_engine(tmp_path: Path) -> None:
-    """The whole way: WAV -> VAD -> pocketsphinx -> extractor -> eSpeak, replies saved."""
-    # Wording pocketsphinx hears reliably from eSpeak ("I'm at the hotel" can come out "dental").
+    """The whole way: WAV -> VAD -> Whisper -> extractor -> eSpeak, replies saved."""
     spoken = "I am at a hotel and I want to check in with the receptionist."
     wav = await spoken_wav(tmp_path / "turn.wav", spoken)
     async with running_server(CONFIG) as url:
         run = await talk(url, "--json", "--save-replies", str(tmp_path), "--wav", str(wav))
     assert run.code == 0, run.stderr
     assert json.loads(run.stdout) == HOTEL
-    assert "you (heard): i'm at a hotel" in run.stderr
+    heard = next(line for line in run.stderr.splitlines() if line.startswith("you (heard): "))
+    assert "hotel" in heard.lower() and "check in" in heard.lower(), heard
     assert (tmp_path / "reply-01.wav").exists()

@@ -1,5 +1,7 @@
 """A scripted dialog moves the counters and histograms as it should."""
 
+import asyncio
+
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -52,10 +54,19 @@ async def test_dialog_shows_up_in_metrics() -> None:
 
 
 async def test_health_and_readiness() -> None:
+    """Healthy at once; ready once the recognizer's workers have loaded (Whisper: ~2 s)."""
     async with running_server() as url:
         base = url.replace("ws://", "http://").removesuffix("/ws")
         async with httpx.AsyncClient() as client:
             health = await client.get(base + "/healthz")
-            ready = await client.get(base + "/readyz")
+            answers = [await client.get(base + "/readyz")]
+            while answers[-1].status_code == 503 and len(answers) < 300:
+                await asyncio.sleep(0.1)
+                answers.append(await client.get(base + "/readyz"))
         assert health.status_code == 200 and health.json()["status"] == "ok"
+        for unready in answers[:-1]:
+            assert unready.json() == {
+                "status": "unready", "reason": "the speech recognizer is starting"
+            }
+        ready = answers[-1]
         assert ready.status_code == 200 and ready.json() == {"status": "ready", "engine": "local"}

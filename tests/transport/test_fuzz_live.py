@@ -8,7 +8,8 @@ client throws at it:
 - every frame it sends validates as a server event, and error codes are published ones;
 - every rejected frame is answered by exactly one ``error`` event;
 - what the learner already said is kept: after "I'm at the airport", nothing in the random
-  input names another place, so the final scenario still says airport.
+  input names another place (format characters slipped into words included), so the final
+  scenario still says airport.
 """
 
 from __future__ import annotations
@@ -131,6 +132,27 @@ AUDIO = st.builds(
     odd=st.booleans(),
 )
 NO_LETTERS = st.text(st.characters(exclude_categories=("L",)), max_size=120)
+FORMAT_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u202e"
+"""Soft hyphen, zero-width space, non-joiner and joiner, word joiner, BOM, direction marks:
+dropped before anything reads the text."""
+HOSTILE_TEXT = st.text(st.sampled_from([*FORMAT_CHARS, "\u0085", "\u009b", "\x1b", " "]),
+                       min_size=1, max_size=20)  # fmt: skip
+"""Texts of format and control characters only: each is refused (empty or invalid)."""
+
+
+def _disguised(answer: str, marks: list[tuple[int, str]]) -> str:
+    """``answer`` with format characters slipped in: it must still read as ``answer``."""
+    for position, mark in marks:
+        cut = position % (len(answer) + 1)
+        answer = answer[:cut] + mark + answer[cut:]
+    return answer
+
+
+DISGUISED = st.builds(
+    _disguised,
+    st.sampled_from(ANSWERS),
+    st.lists(st.tuples(st.integers(0, 100), st.sampled_from(FORMAT_CHARS)), max_size=4),
+)
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda inner: (
@@ -147,12 +169,14 @@ GARBAGE = st.one_of(
         st.sampled_from(["text", "input_audio_chunk", "input_audio_commit", "hello", ""]),
         st.dictionaries(st.sampled_from(["text", "audio", "sample_rate", "x"]), JSON_VALUES),
     ),
+    HOSTILE_TEXT.map(lambda text: json.dumps({"type": "text", "text": text})),
     st.just("[" * 600 + "]" * 600),
     st.just(json.dumps({"type": "text", "text": "a" * 5000})),
 )
 EVENT = st.one_of(
     st.sampled_from(ANSWERS).map(lambda text: json.dumps({"type": "text", "text": text})),
     NO_LETTERS.map(lambda text: json.dumps({"type": "text", "text": text})),
+    DISGUISED.map(lambda text: json.dumps({"type": "text", "text": text})),
     AUDIO,
     st.just('{"type": "input_audio_commit"}'),
     st.just('{"type": "input_audio_clear"}'),

@@ -68,7 +68,7 @@ def _rss_mb() -> float:
 def _snapshot(server: GracefulServer, engine: LocalEngine) -> Snapshot:
     gc.collect()
     metrics = server.config.app.state.metrics
-    workers = [w for w in engine._recognizer._slots if w is not None]
+    workers = [w for w in engine._recognizer.pool.slots if w is not None]
     return Snapshot(
         tasks=len(asyncio.all_tasks()),
         fds=len(os.listdir("/proc/self/fd")),

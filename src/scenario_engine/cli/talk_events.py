@@ -15,9 +15,10 @@ from typing import Any
 
 from scenario_engine.cli.replies import ReplyRecorder
 
-RETRY_CODES = frozenset(
-    {"no_speech_recognized", "transcription_failed", "input_audio_commit_empty"}
-)
+RETRY_CODES = frozenset({
+    "no_speech_recognized", "speech_not_english", "transcription_failed",
+    "input_audio_commit_empty",
+})  # fmt: skip
 """Errors that end a turn without a reply: the learner is expected to speak again."""
 
 

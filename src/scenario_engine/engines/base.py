@@ -150,6 +150,11 @@ class Engine(Protocol):
     """The role-play partner, its feedback and Korean help (only used when a client opts in)."""
     speech_output: SpeechOutput
 
+    async def start(self) -> None:
+        """Load what takes time (models, worker processes); runs once, after start-up, while
+        ``unready_reason`` says so. Sessions opened earlier wait in their speech input."""
+        ...
+
     def open_speech_input(self) -> SpeechInput: ...
 
     def unready_reason(self) -> str | None:

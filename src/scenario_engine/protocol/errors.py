@@ -41,6 +41,7 @@ class ErrorCode(StrEnum):
     # Engines.
     TRANSCRIPTION_FAILED = "transcription_failed"
     NO_SPEECH_RECOGNIZED = "no_speech_recognized"
+    SPEECH_NOT_ENGLISH = "speech_not_english"
     LLM_FAILED = "llm_failed"
     TTS_FAILED = "tts_failed"
     ENGINE_UNAVAILABLE = "engine_unavailable"

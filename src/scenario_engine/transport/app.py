@@ -8,6 +8,8 @@ Prometheus' text format. Every other path is the browser client (``transport/sta
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -45,11 +47,15 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
                 config.port,
             )
         app.state.engine = engine or build_engine(config)
+        starting = asyncio.create_task(_start(app.state.engine), name="engine-start")
         _freeze_startup_objects()
         try:
             yield
         finally:
             gc.unfreeze()
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
             await app.state.engine.aclose()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -83,6 +89,15 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
     app.state.metrics = metrics
     app.state.lifecycle = lifecycle
     return app
+
+
+async def _start(engine: Engine) -> None:
+    """Load the engine's models in the background: ``/healthz`` answers meanwhile and
+    ``/readyz`` says why it is not ready; a session opened now waits for its speech input."""
+    try:
+        await engine.start()
+    except Exception:
+        logger.exception("the engine failed to start; sessions will report it")
 
 
 def _freeze_startup_objects() -> None:

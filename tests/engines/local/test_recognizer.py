@@ -58,7 +58,7 @@ async def test_a_crashed_worker_fails_one_turn_and_is_replaced(check_in_16k: byt
     try:
         utterance = await recognizer.begin()
         await utterance.feed(check_in_16k[:8000])
-        recognizer._slots[0].process.kill()  # type: ignore[union-attr]
+        recognizer.pool.slots[0].process.kill()  # type: ignore[union-attr]
         with pytest.raises(RecognitionError):
             await utterance.feed(check_in_16k)
             await utterance.finish()

@@ -39,7 +39,7 @@ async def test_a_timed_out_turn_fails_without_an_unretrieved_future(
         with pytest.raises(RecognitionError, match="timed out"):
             await utterance.finish()
         monkeypatch.undo()
-        worker = recognizer._slots[0]
+        worker = recognizer.pool.slots[0]
         assert worker is not None
         worker.process.kill()  # it dies before the late transcript: the future gets the exit
         await asyncio.wait_for(worker.process.wait(), 5)

@@ -10,6 +10,8 @@ from scenario_engine.engines.local.vad import (
     VoiceAudio,
     VoiceEnded,
     VoiceEvent,
+    VoicePaused,
+    VoiceResumed,
     VoiceStarted,
 )
 from tests.engines.local.audio import chunks, silence
@@ -119,3 +121,38 @@ def test_bad_settings_are_refused() -> None:
         VadSettings(frame_ms=25)
     with pytest.raises(ValueError):
         VadSettings(aggressiveness=4)
+
+
+def test_a_pause_is_reported_before_the_turn_ends_and_its_audio_comes_first(
+    check_in_16k: bytes,
+) -> None:
+    detector = TurnDetector(VadSettings(pause_ms=200, end_silence_ms=500))
+    events = feed_all(detector, silence(0.5, RATE) + check_in_16k + silence(1.0, RATE))
+
+    names = kinds(events)
+    assert names[-3:] == ["VoicePaused", "VoiceAudio", "VoiceEnded"]
+    paused_at = next(i for i, e in enumerate(events) if isinstance(e, VoicePaused))
+    # Nearly all of the speech was handed over before the pause was reported.
+    assert turn_bytes(events[:paused_at]) >= len(check_in_16k) * 0.8
+    # Every pause that speech interrupted was resumed, in order.
+    pauses = [n for n in names if n in ("VoicePaused", "VoiceResumed")]
+    assert pauses == ["VoicePaused", "VoiceResumed"] * (len(pauses) // 2) + ["VoicePaused"]
+
+
+def test_speech_after_a_pause_resumes_the_same_turn(check_in_16k: bytes) -> None:
+    detector = TurnDetector(VadSettings(pause_ms=200, end_silence_ms=600))
+    events = feed_all(detector, check_in_16k + silence(0.35, RATE) + check_in_16k)
+    events += feed_all(detector, silence(1.0, RATE))
+
+    names = kinds(events)
+    assert names.count("VoiceStarted") == 1 and names.count("VoiceEnded") == 1
+    assert "VoiceResumed" in names
+    assert names[-2] == "VoiceAudio" and "VoicePaused" in names[-3:]
+
+
+def test_no_pause_events_unless_asked_or_when_not_shorter_than_the_end(
+    check_in_16k: bytes,
+) -> None:
+    for settings in (VadSettings(), VadSettings(pause_ms=500, end_silence_ms=500)):
+        events = feed_all(TurnDetector(settings), check_in_16k + silence(1.0, RATE))
+        assert not any(isinstance(e, VoicePaused | VoiceResumed) for e in events)

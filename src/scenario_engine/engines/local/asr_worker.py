@@ -99,7 +99,7 @@ class _Worker:
         self._out.flush()
 
 
-def _read_exactly(source: BinaryIO, size: int) -> bytes | None:
+def read_exactly(source: BinaryIO, size: int) -> bytes | None:
     data = b""
     while len(data) < size:
         more = source.read(size - len(data))
@@ -116,9 +116,9 @@ def main() -> None:
     worker = _Worker(settings["options"], settings["max_decoders"], out)
     out.write(encode(READY, 0))
     out.flush()
-    while (header := _read_exactly(source, HEADER.size)) is not None:
+    while (header := read_exactly(source, HEADER.size)) is not None:
         op, stream, size = HEADER.unpack(header)
-        payload = _read_exactly(source, size) if size else b""
+        payload = read_exactly(source, size) if size else b""
         if payload is None:
             break
         worker.handle(op, stream, payload)

@@ -2,8 +2,9 @@
 
 The event loop does only cheap work per chunk (soxr and webrtcvad take tens of microseconds
 per 20 ms); recognition runs in the recognizer's worker processes. Each session has one task
-that talks to its borrowed decoder in order (start, audio..., finish), so a turn's audio is
-recognized while the learner speaks and the end of a turn costs only the final pass.
+that talks to its turn in order (begin, audio..., pauses, finish), so pocketsphinx recognizes
+a turn while the learner speaks and Whisper starts at the learner's pause: either way the end
+of a turn costs as little of the final pass as can be.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from scenario_engine.engines.base import (
     SpeechStopped,
     TranscriptReady,
 )
-from scenario_engine.engines.local.recognizer import LocalRecognizer, RecognitionError, Utterance
+from scenario_engine.engines.local.recognition import (
+    RecognizerTurn,
+    SpeechNotEnglish,
+    TurnRecognizer,
+)
 from scenario_engine.engines.local.resample import (
     StreamingResampler,
     UnsupportedSampleRateError,
@@ -36,11 +41,18 @@ from scenario_engine.engines.local.vad import (
     VoiceAudio,
     VoiceEnded,
     VoiceEvent,
+    VoicePaused,
+    VoiceResumed,
     VoiceStarted,
 )
+from scenario_engine.engines.local.worker_pool import RecognitionError
 
 MIN_COMMIT_MS: Final = 100
 """A commit with less audio than this is empty (the OpenAI upstream has the same rule)."""
+
+NOT_ENGLISH_HINT: Final = "영어로 말씀해 주시거나, 한국어는 글로 입력해 주세요."
+"""Told (as the message of ``speech_not_english``) when a spoken turn was not English: speech
+is recognized in English only, Korean can be typed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +75,17 @@ class _Abandon:
     pass
 
 
-_Command = _Begin | _Audio | _Finish | _Abandon
+@dataclass(frozen=True, slots=True)
+class _Pause:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Resume:
+    pass
+
+
+_Command = _Begin | _Audio | _Pause | _Resume | _Finish | _Abandon
 
 
 class LocalSpeechInput:
@@ -76,7 +98,7 @@ class LocalSpeechInput:
 
     def __init__(
         self,
-        recognizer: LocalRecognizer,
+        recognizer: TurnRecognizer,
         *,
         server_vad: bool = True,
         vad: VadSettings | None = None,
@@ -97,8 +119,9 @@ class LocalSpeechInput:
         self._closed = False
 
     async def start(self) -> None:
-        """Returns once the recognizer's workers run (only the first session waits for them)."""
-        await self._recognizer.start()
+        """Returns at once: audio is accepted from now on, and a turn that ends before the
+        recognizer's workers have started (the engine starts them at start-up) waits for
+        them. A typed-only session never waits for a model it does not use."""
         self._task = asyncio.create_task(self._recognize_turns(), name="local-speech-input")
 
     async def append_audio(self, chunk: AudioChunk) -> None:
@@ -177,6 +200,10 @@ class LocalSpeechInput:
                 self._command(_Audio(event.audio))
             elif isinstance(event, VoiceAudio):
                 self._command(_Audio(event.audio))
+            elif isinstance(event, VoicePaused):
+                self._command(_Pause())
+            elif isinstance(event, VoiceResumed):
+                self._command(_Resume())
             elif isinstance(event, VoiceEnded):
                 self._emit(SpeechStopped())
                 self._end_turn(_Finish())
@@ -210,7 +237,7 @@ class LocalSpeechInput:
     # --- the session's recognition task -----------------------------------------------------
 
     async def _recognize_turns(self) -> None:
-        utterance: Utterance | None = None
+        utterance: RecognizerTurn | None = None
         try:
             while True:
                 command = await self._next_command()
@@ -223,6 +250,10 @@ class LocalSpeechInput:
                 elif isinstance(command, _Abandon):
                     utterance.abandon()
                     utterance = None
+                elif isinstance(command, _Pause):
+                    utterance.pause()
+                elif isinstance(command, _Resume):
+                    utterance.resume()
                 else:
                     utterance = await self._advance(utterance, command)
         except RecognitionError as exc:  # from begin(): no recognizer to be had at all
@@ -231,7 +262,9 @@ class LocalSpeechInput:
             if utterance is not None:
                 utterance.abandon()
 
-    async def _advance(self, utterance: Utterance, command: _Audio | _Finish) -> Utterance | None:
+    async def _advance(
+        self, utterance: RecognizerTurn, command: _Audio | _Finish
+    ) -> RecognizerTurn | None:
         """Feed or finish; a failure costs this turn only (the next turn gets a new worker)."""
         try:
             if isinstance(command, _Audio):
@@ -241,6 +274,8 @@ class LocalSpeechInput:
         except RecognitionError as exc:
             utterance.abandon()
             self._emit(InputFault("transcription_failed", str(exc)))
+        except SpeechNotEnglish:
+            self._emit(InputFault("speech_not_english", NOT_ENGLISH_HINT))
         return None
 
     async def _next_command(self) -> _Command:

@@ -34,13 +34,23 @@ class VoiceAudio:
 
 
 @dataclass(frozen=True, slots=True)
+class VoicePaused:
+    """``pause_ms`` of silence inside a turn: it may be over (a recognizer can start now)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceResumed:
+    """Speech again after a ``VoicePaused``: the turn goes on."""
+
+
+@dataclass(frozen=True, slots=True)
 class VoiceEnded:
     """The turn is over: ``end_silence_ms`` of silence, or it reached ``max_turn_ms``."""
 
     by_timeout: bool = False
 
 
-VoiceEvent = VoiceStarted | VoiceAudio | VoiceEnded
+VoiceEvent = VoiceStarted | VoiceAudio | VoicePaused | VoiceResumed | VoiceEnded
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +66,9 @@ class VadSettings:
     prefix_padding_ms: int = 300
     max_turn_ms: int = 30_000
     """A turn is cut here, so a noisy line cannot keep one open (and the recognizer busy)."""
+    pause_ms: int | None = None
+    """Silence inside a turn that is reported as a pause; None (or not less than
+    ``end_silence_ms``): no pause events. Whisper starts decoding at a pause."""
 
     def __post_init__(self) -> None:
         if self.frame_ms not in _FRAME_MS_ALLOWED:
@@ -79,6 +92,9 @@ class TurnDetector:
         self._start_frames = max(1, -(-s.min_speech_ms // s.frame_ms))
         self._end_frames = max(1, s.end_silence_ms // s.frame_ms)
         self._max_frames = max(1, s.max_turn_ms // s.frame_ms)
+        pause_frames = max(1, s.pause_ms // s.frame_ms) if s.pause_ms else 0
+        self._pause_frames = pause_frames if 0 < pause_frames < self._end_frames else None
+        self._paused = False
         padding_frames = s.prefix_padding_ms // s.frame_ms
         self._history: deque[tuple[bytes, bool]] = deque(maxlen=padding_frames + self._start_frames)
         self._partial = b""
@@ -104,6 +120,7 @@ class TurnDetector:
             if self._in_turn:
                 turn_audio += frame
                 if self._continue_turn(voiced):
+                    self._mark_pause(voiced, turn_audio, events)
                     continue
                 events.append(VoiceAudio(bytes(turn_audio)))
                 events.append(VoiceEnded(by_timeout=self._turn_frames >= self._max_frames))
@@ -142,6 +159,21 @@ class TurnDetector:
         self._silent_run = 0 if voiced else self._silent_run + 1
         return self._silent_run < self._end_frames and self._turn_frames < self._max_frames
 
+    def _mark_pause(self, voiced: bool, turn_audio: bytearray, events: list[VoiceEvent]) -> None:
+        """Report a pause when its silence is long enough, and the speech that ends it."""
+        if self._pause_frames is None:
+            return
+        if self._paused and voiced:
+            change: VoiceEvent = VoiceResumed()
+        elif not self._paused and self._silent_run == self._pause_frames:
+            change = VoicePaused()
+        else:
+            return
+        self._paused = not self._paused
+        events.append(VoiceAudio(bytes(turn_audio)))  # the audio before goes first
+        turn_audio.clear()
+        events.append(change)
+
     def _open_turn(self) -> None:
         self._in_turn = True
         self._turn_frames = len(self._history)
@@ -150,6 +182,7 @@ class TurnDetector:
 
     def _close_turn(self) -> None:
         self._in_turn = False
+        self._paused = False
         self._voiced_run = 0
         self._silent_run = 0
         self._turn_frames = 0

@@ -31,3 +31,18 @@ def build_client(config: AppConfig) -> AsyncOpenAI:
         timeout=config.openai_timeout_s,
         max_retries=config.max_retries,
     )
+
+
+def build_llm_client(config: AppConfig) -> AsyncOpenAI:
+    """The LLM's client: bound to ``llm_base_url`` when one is set (a local model server needs
+    no OpenAI key; ``llm_api_key`` if it wants one), else the shared OpenAI client's settings."""
+    if config.llm_base_url is None:
+        return build_client(config)
+    secret = config.llm_api_key or config.openai_api_key
+    key = secret.get_secret_value() if secret is not None else ""
+    return AsyncOpenAI(
+        api_key=key or "no-key",  # the SDK insists on one; Ollama and llama.cpp ignore it
+        base_url=config.llm_base_url,
+        timeout=config.openai_timeout_s,
+        max_retries=config.max_retries,
+    )

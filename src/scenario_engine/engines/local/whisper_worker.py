@@ -1,0 +1,126 @@
+"""A Whisper recognition worker process (faster-whisper on CTranslate2), speaking asr_worker's
+frame protocol.
+
+A process, not a thread of the service: CTranslate2 releases the GIL, but faster-whisper's own
+Python (features, prompts, segments) does not, and two decodes in threads of one process took
+1.3 s each where two processes took 0.5 s (bench notes in docs/benchmarks.md). Each worker
+decodes one turn at a time: the service gives it a turn's whole audio (OPEN, AUDIO..., FINISH)
+and gets one RESULT back, a JSON object with the text and the scores the service uses to tell
+English from other speech. The model loads and decodes a warm-up clip before READY, so the
+first learner does not pay for either.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from scenario_engine.engines.local.asr_worker import (
+    ABANDON,
+    AUDIO,
+    FAILED,
+    FINISH,
+    HEADER,
+    OPEN,
+    READY,
+    RESULT,
+    encode,
+    read_exactly,
+)
+
+SAMPLE_RATE = 16_000
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """What one turn decoded to; the scores are those of faster-whisper's segments."""
+
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+    compression_ratio: float
+    seconds: float
+
+
+class _Worker:
+    def __init__(self, settings: dict[str, Any], out: BinaryIO) -> None:
+        from faster_whisper import WhisperModel  # here: the service process never loads it
+
+        self._model = WhisperModel(
+            settings["folder"],
+            device="cpu",
+            compute_type="int8",
+            cpu_threads=settings["threads"],
+            local_files_only=True,
+        )
+        self._options: dict[str, Any] = {
+            "language": "en",
+            "beam_size": settings["beam_size"],
+            "temperature": 0.0,  # one pass: a fallback ladder would make a turn's cost unbounded
+            "without_timestamps": True,
+            "condition_on_previous_text": False,
+            "initial_prompt": settings.get("initial_prompt") or None,
+            "hotwords": settings.get("hotwords") or None,
+        }
+        self._streams: dict[int, bytearray] = {}
+        self._out = out
+        self.decode(bytes(SAMPLE_RATE * 2))  # warm-up: first-call allocations happen here
+
+    def decode(self, pcm: bytes) -> Decoded:
+        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        segments, _ = self._model.transcribe(audio, **self._options)
+        parts = list(segments)
+        if not parts:
+            return Decoded("", 0.0, 1.0, 0.0, len(audio) / SAMPLE_RATE)
+        return Decoded(
+            text=" ".join(part.text.strip() for part in parts).strip(),
+            avg_logprob=min(part.avg_logprob for part in parts),
+            no_speech_prob=max(part.no_speech_prob for part in parts),
+            compression_ratio=max(part.compression_ratio for part in parts),
+            seconds=len(audio) / SAMPLE_RATE,
+        )
+
+    def handle(self, op: int, stream: int, payload: bytes) -> None:
+        try:
+            if op == OPEN:
+                self._streams[stream] = bytearray()
+            elif op == AUDIO:
+                buffer = self._streams.get(stream)
+                if buffer is not None:
+                    buffer += payload
+            elif op == FINISH:
+                pcm = bytes(self._streams.pop(stream, b""))
+                self._send(RESULT, stream, json.dumps(asdict(self.decode(pcm))).encode())
+            elif op == ABANDON:
+                self._streams.pop(stream, None)
+                self._send(RESULT, stream, b"")
+        except Exception as exc:  # one broken turn must not end the others
+            self._streams.pop(stream, None)
+            self._send(FAILED, stream, f"{type(exc).__name__}: {exc}".encode())
+
+    def _send(self, op: int, stream: int, payload: bytes = b"") -> None:
+        self._out.write(encode(op, stream, payload))
+        self._out.flush()
+
+
+def main() -> None:
+    """Run as ``python -m <this module> '{"folder": ..., "threads": 2, "beam_size": 1, ...}'``."""
+    settings = json.loads(sys.argv[1])
+    source, out = sys.stdin.buffer, sys.stdout.buffer
+    worker = _Worker(settings, out)
+    out.write(encode(READY, 0))
+    out.flush()
+    while (header := read_exactly(source, HEADER.size)) is not None:
+        op, stream, size = HEADER.unpack(header)
+        payload = read_exactly(source, size) if size else b""
+        if payload is None:
+            break
+        worker.handle(op, stream, payload)
+
+
+if __name__ == "__main__":
+    main()
