@@ -21,15 +21,11 @@ const FATAL_CODES = new Set([
   "engine_unavailable", "internal_error", "idle_timeout", "session_timeout", "server_busy",
   "server_shutting_down", "unauthorized", "origin_not_allowed",
 ]);
-<<<<<<< HEAD
 const RETRY_CODES = new Set([
   "no_speech_recognized", "speech_not_english", "transcription_failed", "input_audio_commit_empty",
 ]);
-=======
-const RETRY_CODES = new Set(["no_speech_recognized", "transcription_failed", "input_audio_commit_empty"]);
 /** What the page opts into (docs/protocol.md, session.configure): the whole practice flow. */
 const OPTIONS = { confirm_scenario: true, roleplay: true, help_language: "ko" };
->>>>>>> main
 
 const pageToken = takePageToken();
 const microphone = new Microphone();
