@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup ensure-browser run test lint bench-smoke
+.PHONY: setup ensure-browser ensure-services run test lint bench-smoke
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,11 @@ run: setup
 ensure-browser:
 	sh scripts/ensure-browser.sh
 
-test: setup ensure-browser
+# Debian redis-server and nginx for the session-store and proxy tests (run on free ports).
+ensure-services:
+	sh scripts/ensure-services.sh
+
+test: setup ensure-browser ensure-services
 	$(BIN)/pytest
 
 lint: setup

@@ -176,3 +176,14 @@ def running(proc: Proc) -> Iterator[Proc]:
         yield proc
     finally:
         proc.stop()
+
+
+def start_redis(logs: Path) -> Proc:
+    """A throw-away redis-server (Debian's, scripts/ensure-services.sh) on a free port."""
+    port = free_port()
+    log = logs / "redis.log"
+    argv = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+            "--appendonly", "no", "--dir", str(logs)]
+    popen = _spawn("redis", argv, None, dict(os.environ), log)
+    _wait_line(log, popen, "Ready to accept connections", 20)
+    return Proc("redis", popen, port)

@@ -113,3 +113,16 @@ def authenticated(
     """A live client that sends ``token`` as the page does: as a subprotocol, not in the URL."""
     protocols = [Subprotocol(SUBPROTOCOL), Subprotocol(token_subprotocol(token))]
     return live_client(url, subprotocols=protocols, **connect_options)
+
+
+@asynccontextmanager
+async def resuming_client(
+    url: str, token: str, **connect_options: Any
+) -> AsyncIterator[LiveClient]:
+    """A client that reconnects with ``session.resume`` as its first frame, sent at once."""
+    async with connect(url, max_size=None, open_timeout=EVENT_TIMEOUT_S, **connect_options) as ws:
+        client = LiveClient(ws)
+        await client.send({"type": "session.resume", "token": token})
+        ready = await client.next()
+        assert ready["type"] == "session.ready", ready
+        yield client

@@ -72,6 +72,10 @@ class AppConfig(BaseSettings):
     host: str = Field("127.0.0.1", description="Address to listen on.")
     port: int = Field(8000, ge=0, le=65535, description="Port to listen on.")
     workers: int = Field(1, ge=1, le=64, description="Worker processes behind one port.")
+    metrics_dir: str | None = Field(
+        None,
+        description="Set by serve --workers: the workers' shared Prometheus multiprocess files.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Learner text is logged only at debug."
     )
@@ -123,6 +127,25 @@ class AppConfig(BaseSettings):
     max_sessions: int = Field(256, ge=1, description="Concurrent sessions per process.")
     shutdown_grace_s: float = Field(
         10.0, ge=0, description="On SIGTERM, how long running replies may finish."
+    )
+
+    # --- session store (resume) ----------------------------------------------------------------
+    state_url: SecretStr | None = Field(
+        None,
+        description="redis://host:port/db shared by every instance; unset: this process only.",
+    )
+    state_ttl_s: float = Field(
+        600.0, gt=0, description="How long a dialog can be resumed after its last activity."
+    )
+    state_lease_s: float = Field(
+        3.0,
+        ge=0.3,
+        le=60,
+        description="Lease of a session's connection, renewed at a third; a dead instance's "
+        "sessions resume after it.",
+    )
+    state_timeout_s: float = Field(
+        1.0, gt=0, le=30, description="Deadline of one session-store call."
     )
 
     # --- local engine ---------------------------------------------------------------------------

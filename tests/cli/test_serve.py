@@ -84,6 +84,19 @@ def test_workers_serve_behind_one_port() -> None:
             assert _talk(port, "--say", "호텔에서 프런트 직원이랑 체크인하고 싶어요") == HOTEL
 
 
+def test_metrics_with_workers_count_every_worker_s_sessions() -> None:
+    """Each scrape is answered by whichever worker accepts it; every one gives the sums."""
+    with _serving("--workers", "2") as port:
+        for _ in range(4):
+            assert _talk(port, "--say", "호텔에서 프런트 직원이랑 체크인하고 싶어요") == HOTEL
+        completed = 'scenario_sessions_total{outcome="completed"} '
+        for _ in range(6):
+            scrape = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+            counts = [line for line in scrape.splitlines() if line.startswith(completed)]
+            assert counts == [completed + "4.0"], counts
+            assert "scenario_active_sessions 0.0" in scrape.splitlines()
+
+
 def test_invalid_setting_fails_with_one_line_naming_it() -> None:
     done = subprocess.run(
         [BIN / "scenario-engine", "serve"],

@@ -22,6 +22,7 @@ from scenario_engine.domain.slots import SlotValues
 from tests.cli.wav_files import spoken_wav, write_wav
 from tests.live import running_server
 from tests.stub_engine import StubEngine
+from tests.tcp_relay import tcp_relay
 
 CONFIG = AppConfig(engine="local")
 QUESTION = "Who will you talk to at the hotel?"
@@ -225,3 +226,23 @@ async def test_a_spoken_dialog_with_the_local_engine(tmp_path: Path) -> None:
     heard = next(line for line in run.stderr.splitlines() if line.startswith("you (heard): "))
     assert "hotel" in heard.lower() and "check in" in heard.lower(), heard
     assert (tmp_path / "reply-01.wav").exists()
+
+
+async def test_talk_resumes_a_dialog_whose_connection_dropped_mid_turn() -> None:
+    stub = engine()
+    async with running_server(CONFIG, stub) as url, tcp_relay(url) as (relayed, relay):
+
+        def drop_on_second_turn(utterance: str, state: object) -> None:
+            if utterance == "the receptionist to check in" and not relay.cuts:
+                relay.cut()  # the turn was accepted; its answer never reaches this socket
+
+        stub.llm.on_extract = drop_on_second_turn
+        turns = ["--say", "i am at a hotel", "--say", "the receptionist to check in"]
+        run = await talk(relayed, *turns)
+        assert relay.cuts == 1
+    assert run.code == 0, run.stderr
+    assert "[resumed sess_" in run.stderr and "2 of your turns kept, 0 to send again" in run.stderr
+    lines = run.stdout.splitlines()
+    assert lines.count("you: the receptionist to check in") == 1
+    assert lines[-3:] == ["place:   hotel", "partner: receptionist", "goal:    check in"]
+    assert f"service: {FINAL}" in lines

@@ -21,7 +21,9 @@ from scenario_engine.engines.local.engine import LocalEngine
 from scenario_engine.observability.metrics import Metrics
 from scenario_engine.protocol import InputAudioCommit, TextTurn
 from scenario_engine.session.outbox import Close, Outbox
+from scenario_engine.session.persistence import SessionPersistence
 from scenario_engine.session.session import ScenarioSession
+from scenario_engine.store import open_store
 
 CONFIG = AppConfig(engine="local", local_asr_workers=1, local_asr_decoders_per_worker=2)
 
@@ -54,8 +56,14 @@ async def test_event_after_completion_gets_session_completed_then_close_1000(
 ) -> None:
     outbox = Outbox(1024)
     metrics = Metrics()
+    persistence = SessionPersistence(open_store(CONFIG), CONFIG)
     session = ScenarioSession(
-        session_id="sess_test", engine=engine, config=CONFIG, outbox=outbox, metrics=metrics
+        session_id="sess_test",
+        engine=engine,
+        config=CONFIG,
+        outbox=outbox,
+        metrics=metrics,
+        persistence=persistence,
     )
     client = _Client()
     try:

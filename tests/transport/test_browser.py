@@ -108,6 +108,34 @@ async def test_typed_dialog_in_the_text_box(tmp_path: Path) -> None:
         await page.screenshot(path=artifact("browser-typed-dialog.png"), full_page=True)
 
 
+async def test_a_reloaded_tab_takes_its_dialog_up_again(tmp_path: Path) -> None:
+    async with running_server(LOCAL) as url, chromium(tmp_path) as browser:
+        page = await browser.new_page()
+        await open_page(page, url)
+        await page.fill("#text-input", "um i am in the hotel")
+        await page.press("#text-input", "Enter")
+        await expect(page.locator(".turn.service .text")).to_have_count(1, timeout=WAIT_MS)
+        question = await page.locator(".turn.service .text").inner_text()
+        token = await page.evaluate("() => sessionStorage.getItem('scenario-engine.resume')")
+        assert token and token not in page.url
+        await page.reload()
+        await expect(page.locator(".turn .text")).to_have_text(
+            ["um i am in the hotel", question], timeout=WAIT_MS
+        )
+        await expect(page.locator("body")).to_have_attribute("data-state", "ready", timeout=WAIT_MS)
+        for turn in ["the receptionist", "check in"]:
+            await page.fill("#text-input", turn)
+            await page.press("#text-input", "Enter")
+            await expect(page.locator(".turn.you .text").last).to_have_text(turn)
+        await expect_card(page, "hotel", "receptionist", "check in")  # its options held too
+        await page.click("#confirm")
+        await expect(page.locator("#roleplay")).to_be_visible(timeout=WAIT_MS)
+        await page.click("#end-roleplay")
+        await expect(page.locator("#feedback")).to_be_visible(timeout=WAIT_MS)
+        gone = await page.evaluate("() => sessionStorage.getItem('scenario-engine.resume')")
+        assert gone is None  # over: a reload starts a new dialog
+
+
 async def test_push_to_talk_commits_on_release(tmp_path: Path) -> None:
     microphone = await spoken_wav(tmp_path / "mic.wav", CHECK_IN)
     engine = StubEngine([CHECK_IN], EXTRACTIONS, server_vad=False)

@@ -103,7 +103,7 @@ async def test_sessions_over_the_cap_are_refused_politely() -> None:
         assert error["code"] == "server_busy" and code == 1013
 
 
-async def test_shutdown_lets_the_reply_finish_then_closes_1001() -> None:
+async def test_shutdown_lets_the_reply_finish_then_closes_1012() -> None:
     async with serving(AppConfig(engine="local")) as (url, server), live_client(url) as client:
         await client.say("I'm at the bank")
         await client.next()  # the reply has started
@@ -112,4 +112,4 @@ async def test_shutdown_lets_the_reply_finish_then_closes_1001() -> None:
         kinds = [event["type"] for event in events]
         assert "response.audio_transcript.done" in kinds
         assert events[-1]["code"] == "server_shutting_down"
-        assert await _close_code(client) == 1001
+        assert await _close_code(client) == 1012

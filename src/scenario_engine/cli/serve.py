@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 
 import uvicorn
 
@@ -14,6 +16,9 @@ from scenario_engine.transport.app import create_app
 from scenario_engine.transport.server import GracefulServer, uvicorn_settings
 
 _FLAGS = ("host", "port", "engine", "workers", "log_level", "log_format")
+WORKER_HEALTHCHECK_S = 30
+"""How long a worker may take to answer uvicorn's ping. uvicorn's 5 s killed workers still
+loading their models on a busy 2-core machine, over and over (they never became ready)."""
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -31,13 +36,21 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def _serve_workers(config: AppConfig, overrides: dict[str, object]) -> int:
-    """Each worker process builds its own app from the environment: hand it the flags there."""
+    """Each worker process builds its own app from the environment: hand it the flags there,
+    and a fresh directory for the metrics they share (prometheus_client reads the variable when
+    a worker first imports it, so it is set before any worker starts)."""
     for name, value in overrides.items():
         os.environ[f"SCENARIO_ENGINE_{name.upper()}"] = str(value)
-    uvicorn.run(
-        "scenario_engine.transport.app:app_from_environment",
-        factory=True,
-        workers=config.workers,
-        **uvicorn_settings(config),
-    )
+    metrics_dir = tempfile.mkdtemp(prefix="scenario-engine-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.environ["SCENARIO_ENGINE_METRICS_DIR"] = metrics_dir
+    try:
+        uvicorn.run(
+            "scenario_engine.transport.app:app_from_environment",
+            factory=True,
+            workers=config.workers,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+            **uvicorn_settings(config),
+        )
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0

@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.typing import Subprotocol
 
-from scenario_engine.cli.talk_events import DialogView, progress
+from scenario_engine.cli.talk_events import RETRY_CODES, DialogView, progress
+from scenario_engine.cli.talk_resume import RESUMABLE_CLOSES, Resumption, TurnQueue
 from scenario_engine.cli.wav_stream import WavAudio, WavError, read_wav, silence, stream_pcm
 from scenario_engine.transport.access import SUBPROTOCOL, token_subprotocol
 
@@ -98,31 +99,72 @@ def talk(args: argparse.Namespace) -> int:
 
 
 async def _talk(args: argparse.Namespace, audio: dict[str, WavAudio]) -> int:
+    view = DialogView(args.json, args.save_replies)
+    turns: TurnQueue[tuple[Turn, WavAudio | None]] = TurnQueue(
+        _scripted(args.turns, audio) if args.turns else _typed_turns(view)
+    )
+    resumption = Resumption()
+    try:
+        while True:
+            lost, code = await _connection(args, view, turns, resumption)
+            if not lost or view.scenario is not None:
+                return view.finish()
+            if not await resumption.wait_before_retry(code):
+                return view.finish()
+    finally:
+        turns.cancel()
+
+
+async def _connection(
+    args: argparse.Namespace,
+    view: DialogView,
+    turns: TurnQueue[tuple[Turn, WavAudio | None]],
+    resumption: Resumption,
+) -> tuple[bool, int | None]:
+    """One connection of the dialog. Returns whether it was lost before the dialog ended
+    (the caller may resume), with the close code received."""
     # The token travels as a subprotocol, as the page's does: out of the URL and its logs.
     protocols = None
     if args.token:
         protocols = [Subprotocol(SUBPROTOCOL), Subprotocol(token_subprotocol(args.token))]
-    async with connect(
-        args.url, open_timeout=args.timeout, max_size=None, subprotocols=protocols
-    ) as ws:
-        view = DialogView(args.json, args.save_replies)
-        ready: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), args.timeout))
-        view.show(ready)
-        if ready.get("type") != "session.ready":  # refused: unauthorized, busy, ...
-            await _receive(ws, view)
-            return view.finish()
-        turns = _scripted(args.turns, audio) if args.turns else _typed_turns(view)
-        sender = asyncio.create_task(_send_turns(ws, view, turns, args.timeout))
-        receiver = asyncio.create_task(_receive(ws, view))
-        try:
-            await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
-            if not receiver.done():
-                await _after_turns(sender.exception(), receiver, args.timeout)
-        finally:
-            for task in (sender, receiver):
-                task.cancel()
-            await asyncio.gather(sender, receiver, return_exceptions=True)
-        return view.finish()
+    try:
+        async with connect(
+            args.url, open_timeout=args.timeout, max_size=None, subprotocols=protocols
+        ) as ws:
+            return await _converse(ws, args, view, turns, resumption)
+    except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as exc:
+        if resumption.token is None:
+            raise OSError(str(exc) or type(exc).__name__) from None
+        return True, None  # the service or the link is gone: the dialog is in the store
+
+
+async def _converse(
+    ws: ClientConnection,
+    args: argparse.Namespace,
+    view: DialogView,
+    turns: TurnQueue[tuple[Turn, WavAudio | None]],
+    resumption: Resumption,
+) -> tuple[bool, int | None]:
+    resume = resumption.first_frame()
+    if resume is not None:
+        await ws.send(resume)
+    ready: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), args.timeout))
+    view.show(ready)
+    if ready.get("type") != "session.ready":  # refused: unauthorized, busy, ...
+        await _receive(ws, view, turns, resumption)
+        return ws.close_code in RESUMABLE_CLOSES - {None}, ws.close_code
+    resumption.on_event(ready, turns)
+    sender = asyncio.create_task(_send_turns(ws, view, turns, resumption, args.timeout))
+    receiver = asyncio.create_task(_receive(ws, view, turns, resumption))
+    try:
+        await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
+        if not receiver.done():
+            await _after_turns(sender.exception(), receiver, args.timeout)
+    finally:
+        for task in (sender, receiver):
+            task.cancel()
+        await asyncio.gather(sender, receiver, return_exceptions=True)
+    return receiver.done() and not receiver.cancelled(), ws.close_code
 
 
 async def _after_turns(
@@ -139,24 +181,41 @@ async def _after_turns(
         raise error
 
 
-async def _receive(ws: ClientConnection, view: DialogView) -> None:
+async def _receive(
+    ws: ClientConnection,
+    view: DialogView,
+    turns: TurnQueue[tuple[Turn, WavAudio | None]],
+    resumption: Resumption,
+) -> None:
     """Show every event until the service closes the socket (after the scenario, or a fault)."""
     with contextlib.suppress(ConnectionClosed):  # abnormal closes raise; their code is kept
         async for frame in ws:
-            view.show(json.loads(frame))
+            event = json.loads(frame)
+            view.show(event)
+            resumption.on_event(event, turns)
+            if event.get("type") == "error" and event.get("code") in RETRY_CODES:
+                turns.refused()
     view.closed(ws.close_code, ws.close_reason)
 
 
 async def _send_turns(
     ws: ClientConnection,
     view: DialogView,
-    turns: AsyncIterator[tuple[Turn, WavAudio | None]],
+    turns: TurnQueue[tuple[Turn, WavAudio | None]],
+    resumption: Resumption,
     wait_s: float,
 ) -> None:
-    async for turn, audio in turns:
+    await asyncio.wait_for(resumption.settled.wait(), wait_s)
+    if resumption.answer_pending:  # the service answers the turn it had when the link dropped
+        await asyncio.wait_for(view.answered.wait(), wait_s)
+    while (next_turn := await turns.next()) is not None:
+        turn, audio = next_turn
         view.answered.clear()
         if audio is None:
-            view.said_you(turn.value)
+            if turns.again:
+                progress(f"[sending again: {turn.value}]")
+            else:
+                view.said_you(turn.value)
             await ws.send(json.dumps({"type": "text", "text": turn.value}))
             await asyncio.wait_for(view.answered.wait(), wait_s)
         else:

@@ -37,6 +37,7 @@ class DialogView:
         self.manual_turns = False
         """``session.ready`` said turn detection is manual: spoken turns end with a commit."""
         self.scenario: dict[str, Any] | None = None
+        self._last_reply: str | None = None
 
     def said_you(self, text: str) -> None:
         self._say(f"you: {text}")
@@ -62,11 +63,14 @@ class DialogView:
             self._on_audio_done()
         elif kind == "response.audio_transcript.done":
             self._speaking = False
+            self._last_reply = event["transcript"]
             self._say(f"service: {event['transcript']}")
             self.answered.set()
         elif kind == "scenario.completed":
             self.scenario = event["json"]
             progress("[scenario complete]")
+        elif kind == "session.resumed":
+            self._on_resumed(event.get("transcript", []))
         elif kind == "session.reconnecting":
             progress(f"[the speech engine is reconnecting, attempt {event.get('attempt')}]")
         elif kind == "error":
@@ -99,6 +103,17 @@ class DialogView:
             for key, label in labels.items():
                 print(f"{label + ':':9}{self.scenario.get(key) or '-'}", flush=True)
         return 0
+
+    def _on_resumed(self, transcript: list[dict[str, str]]) -> None:
+        """Show the reply the lost connection did not deliver; note whether one is owed."""
+        last = transcript[-1] if transcript else None
+        if last is not None and last.get("speaker") != "learner":
+            if last.get("text") != self._last_reply:
+                self._last_reply = last.get("text")
+                self._say(f"service: {self._last_reply}")
+            self.answered.set()
+        else:
+            self.answered.clear()
 
     def _on_audio(self, event: dict[str, Any]) -> None:
         if not self._speaking:

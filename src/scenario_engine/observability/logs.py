@@ -36,6 +36,8 @@ _SECRET_PATTERNS = (
     re.compile(r"(?i)([?&]token=)[^\s\"'&#]+"),
     re.compile(r"(\btoken\.)[A-Za-z0-9_\-]+"),  # the Sec-WebSocket-Protocol carrier
     re.compile(r"(v1\.\d+\.)[0-9a-f]+\.[0-9a-f]{64}"),  # a signed session token
+    # A resume token in a frame logged at DEBUG ("token": "...", "resume_token": "...").
+    re.compile(r"(?i)(token[\"']?\s*:\s*[\"']?)[A-Za-z0-9_\-]{8,}"),
 )
 
 

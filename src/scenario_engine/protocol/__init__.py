@@ -12,6 +12,7 @@ from scenario_engine.protocol.client_events import (
     RolePlayEnd,
     ScenarioEdit,
     SessionConfigure,
+    SessionResume,
     TextTurn,
 )
 from scenario_engine.protocol.errors import ErrorCode, ProtocolError
@@ -34,6 +35,8 @@ from scenario_engine.protocol.server_events import (
     SessionConfigured,
     SessionReady,
     SessionReconnecting,
+    SessionResumed,
+    TranscriptLine,
     encode_audio_delta,
     encode_server_event,
 )
@@ -66,7 +69,10 @@ __all__ = [
     "SessionConfigured",
     "SessionReady",
     "SessionReconnecting",
+    "SessionResume",
+    "SessionResumed",
     "TextTurn",
+    "TranscriptLine",
     "encode_audio_delta",
     "encode_server_event",
     "parse_client_frame",

@@ -182,6 +182,21 @@ class RolePlayEnd(_ClientEvent):
     type: Literal["roleplay.end"]
 
 
+RESUME_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{22,128}$"
+"""``secrets.token_urlsafe`` of at least 16 bytes (128 bits); anything else is no token of ours."""
+
+
+class SessionResume(_ClientEvent):
+    """Continue a dialog after a lost socket: the ``resume_token`` of its ``session.ready``.
+
+    Only as the first frame of a connection. Pydantic's message for a pattern mismatch does not
+    repeat the input, so a mistyped token is never echoed in an error.
+    """
+
+    type: Literal["session.resume"]
+    token: Annotated[str, Field(pattern=RESUME_TOKEN_PATTERN)]
+
+
 ClientEvent = Annotated[
     InputAudioChunk
     | InputAudioCommit
@@ -189,6 +204,7 @@ ClientEvent = Annotated[
     | TextTurn
     | SessionConfigure
     | ScenarioEdit
-    | RolePlayEnd,
+    | RolePlayEnd
+    | SessionResume,
     Field(discriminator="type"),
 ]

@@ -37,6 +37,11 @@ class ErrorCode(StrEnum):
     # The session's state.
     SESSION_COMPLETED = "session_completed"
     EVENT_NOT_ALLOWED = "event_not_allowed"
+    SESSION_NOT_FOUND = "session_not_found"
+    SESSION_IN_USE = "session_in_use"
+    SESSION_TAKEN_OVER = "session_taken_over"
+    RESUME_NOT_FIRST = "resume_not_first"
+    STORE_UNAVAILABLE = "store_unavailable"
     INPUT_AUDIO_COMMIT_EMPTY = "input_audio_commit_empty"
     # Engines.
     TRANSCRIPTION_FAILED = "transcription_failed"

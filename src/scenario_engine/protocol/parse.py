@@ -22,7 +22,7 @@ from scenario_engine.protocol.errors import ErrorCode, ProtocolError
 _CLIENT_EVENT: TypeAdapter[ClientEvent] = TypeAdapter(ClientEvent)
 _EVENT_TYPES = (
     "input_audio_chunk, input_audio_commit, input_audio_clear, text, session.configure, "
-    "scenario.edit, roleplay.end"
+    "scenario.edit, roleplay.end, session.resume"
 )
 
 # pydantic error types -> our stable codes (custom errors already carry our code as type).

@@ -26,10 +26,17 @@ class EngineDescription(BaseModel):
 
 
 class SessionReady(_ServerEvent):
-    """The speech engine session is up; the client may send."""
+    """The speech engine session is up; the client may send.
+
+    ``resume_token`` lets this client take the dialog up again on a new connection (to any
+    instance) after losing this one: keep it private, like a password, for the session.
+    """
 
     type: Literal["session.ready"] = "session.ready"
     session_id: str
+    resume_token: str
+    """Before ``engine``: a frame logger that shows a frame's head and tail (websockets at
+    DEBUG) never shows the token's characters."""
     engine: EngineDescription
 
 
@@ -88,6 +95,26 @@ class ScenarioJson(BaseModel):
     place: str | None
     conversation_partner: str | None
     conversation_goal: str | None
+
+
+class TranscriptLine(BaseModel):
+    """One thing said: by the ``learner`` (typed or transcribed), the ``tutor`` (the service
+    setting the scenario up) or the ``partner`` (the service in character, in a role-play)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    speaker: Literal["learner", "tutor", "partner"]
+    text: str
+
+
+class SessionResumed(_ServerEvent):
+    """The dialog of ``session.resume`` goes on on this connection; what to redraw."""
+
+    type: Literal["session.resumed"] = "session.resumed"
+    session_id: str
+    phase: str = Field(description="Where the dialog is (domain/dialog_state.py, Phase).")
+    slots: ScenarioJson
+    transcript: list[TranscriptLine]
 
 
 class ScenarioCompleted(_ServerEvent):
@@ -163,6 +190,7 @@ class ErrorEvent(_ServerEvent):
 
 AnyServerEvent = (
     SessionReady
+    | SessionResumed
     | SessionReconnecting
     | InputAudioSpeechStarted
     | InputAudioSpeechStopped

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from scenario_engine.config import AppConfig
 from scenario_engine.domain.dialog import Dialog, DialogLimits, TransitionError
 from scenario_engine.domain.dialog_events import Event, LearnerTurn
-from scenario_engine.domain.dialog_state import DialogState
+from scenario_engine.domain.dialog_state import DialogState, Phase
 from scenario_engine.domain.failed_turns import ModelGaveUp
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
 from scenario_engine.engines.base import (
@@ -39,18 +39,23 @@ from scenario_engine.protocol import (
     InputAudioSpeechStopped,
     InputAudioTranscript,
     ProtocolError,
-    SessionReady,
+    ScenarioCompleted,
+    ScenarioJson,
     SessionReconnecting,
+    SessionResume,
     TextTurn,
     encode_server_event,
 )
-from scenario_engine.protocol.client_events import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE
-from scenario_engine.protocol.server_events import AnyServerEvent, EngineDescription
+from scenario_engine.protocol.server_events import AnyServerEvent
 from scenario_engine.protocol.text_form import canonical_text
 from scenario_engine.session.audio_budget import AudioBudget
 from scenario_engine.session.dialog_flow import DialogFlow
+from scenario_engine.session.keeper import DialogKeeper
 from scenario_engine.session.model_policy import bounded_builder
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
+from scenario_engine.session.persistence import SessionPersistence
+from scenario_engine.session.ready import ready_event
+from scenario_engine.session.record import PendingTurn
 from scenario_engine.session.speaker import ReplySpeaker
 from scenario_engine.session.speech_start import start_problem
 from scenario_engine.session.steering import dialog_event
@@ -84,6 +89,7 @@ class ScenarioSession:
         config: AppConfig,
         outbox: Outbox,
         metrics: Metrics,
+        persistence: SessionPersistence,
         start_timeout_s: float = 15.0,
         state: DialogState | None = None,
     ) -> None:
@@ -92,17 +98,16 @@ class ScenarioSession:
         self._outbox = outbox
         self._metrics = metrics
         self._start_timeout_s = start_timeout_s
-        dialog = Dialog(DialogLimits(config.max_attempts, config.roleplay_max_turns), state)
-        self.builder = bounded_builder(engine.llm, config, dialog.state.scenario)
+        self._config = config
+        self._limits = DialogLimits(config.max_attempts, config.roleplay_max_turns)
+        self._keeper = DialogKeeper(session_id, persistence, metrics, self._tell, self.reject_flood)
         self._audio_budget = AudioBudget(config.max_audio_ahead_s, config.max_turn_audio_s)
         self._flood_reported_at: dict[ErrorCode, float] = {}
         self._replying = asyncio.Lock()
         """Held while a turn is answered, so a shutdown can let the reply finish."""
         self._speech_input = engine.open_speech_input()
         self._speaker = ReplySpeaker(engine.speech_output, self._emit, metrics)
-        self._flow = DialogFlow(
-            dialog, self.builder, engine.practice, self._speaker, self._emit, self._close, metrics
-        )
+        self._open_dialog(state)
         self._turns: asyncio.Queue[_Turn | Event | InputFault] = asyncio.Queue()
         """Learner turns and dialog events in order, or the fatal fault that ends the session."""
         self._speech_ended_at: float | None = None
@@ -111,6 +116,20 @@ class ScenarioSession:
         self.events_in = 0
         self.events_out = 0
 
+    def _open_dialog(self, state: DialogState | None) -> None:
+        """The dialog machine, its builder and its flow, new or from a stored state."""
+        dialog = Dialog(self._limits, state)
+        self.builder = bounded_builder(self._engine.llm, self._config, dialog.state.scenario)
+        self._flow = DialogFlow(
+            dialog,
+            self.builder,
+            self._engine.practice,
+            self._speaker,
+            self._emit,
+            self._close,
+            self._metrics,
+        )
+
     # --- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> bool:
         """Bring the speech input up, then tell the client it may send. False if it failed."""
@@ -118,23 +137,7 @@ class ScenarioSession:
         if problem is not None:
             await self._fail(ErrorCode.ENGINE_UNAVAILABLE, problem)
             return False
-        info = self._engine.info
-        await self._emit(
-            SessionReady(
-                session_id=self.session_id,
-                engine=EngineDescription(
-                    name=info.name,
-                    speech_input=info.speech_input,
-                    llm=info.llm,
-                    speech_output=info.speech_output,
-                    turn_detection="server_vad"
-                    if info.turn_detection == "server_vad"
-                    else "manual",
-                    input_sample_rates=(MIN_SAMPLE_RATE, MAX_SAMPLE_RATE),
-                    output_sample_rate=self._engine.speech_output.sample_rate,
-                ),
-            )
-        )
+        await self._emit(ready_event(self.session_id, self._engine, self._keeper.resume_token))
         return True
 
     async def run(self) -> None:
@@ -199,7 +202,7 @@ class ScenarioSession:
                 AudioChunk(pcm=event.pcm, base64=event.audio, sample_rate=event.sample_rate)
             )
         elif isinstance(event, TextTurn):
-            self._turns.put_nowait(_Turn(event.text, "text", time.monotonic()))
+            await self._accept(_Turn(event.text, "text", time.monotonic()))
         elif isinstance(event, InputAudioCommit):
             self._speech_ended_at = time.monotonic()
             self._audio_budget.end_turn()
@@ -207,11 +210,16 @@ class ScenarioSession:
         elif isinstance(event, InputAudioClear):
             self._audio_budget.end_turn()
             await self._speech_input.clear()
+        elif isinstance(event, SessionResume):
+            await self._resume(event.token)
         elif (steering := dialog_event(event)) is not None:
             self._turns.put_nowait(steering)  # in line with the turns: options before a turn
 
     async def reject(self, error: ProtocolError) -> None:
         self.events_in += 1
+        await self._tell(error)
+
+    async def _tell(self, error: ProtocolError) -> None:
         await self._emit(ErrorEvent(code=error.code, message=error.message))
 
     async def reject_flood(self, error: ProtocolError) -> None:
@@ -222,7 +230,7 @@ class ScenarioSession:
         now = time.monotonic()
         if now - self._flood_reported_at.get(error.code, -1e9) >= 1.0:
             self._flood_reported_at[error.code] = now
-            await self._emit(ErrorEvent(code=error.code, message=error.message))
+            await self._tell(error)
 
     # --- the pipeline ---------------------------------------------------------------------------
     async def _pump_speech_input(self) -> None:
@@ -259,7 +267,34 @@ class ScenarioSession:
             )
             return
         await self._emit(InputAudioTranscript(transcript=text))
-        self._turns.put_nowait(_Turn(text, "voice", ended_at))
+        await self._accept(_Turn(text, "voice", ended_at))
+
+    # --- what is kept for a resume ----------------------------------------------------------
+    async def _accept(self, turn: _Turn) -> None:
+        """Queue a learner turn once it is stored: a resumed session would answer it."""
+        await self._keeper.accepted(PendingTurn(turn.kind, turn.text))
+        self._turns.put_nowait(turn)
+
+    async def _resume(self, token: str) -> None:
+        """Go on with the dialog of ``token``: redraw, then answer what was pending, or end a
+        dialog that was over (its client may not have heard the end)."""
+        record = await self._keeper.resume(token, first_frame=self.events_in == 1)
+        if record is None:
+            return
+        self.session_id = record.session_id
+        # A copy: the record keeps the state of the last turn boundary while a turn runs.
+        self._open_dialog(DialogState.from_dict(record.dialog.to_dict()))
+        await self._emit(record.resumed_event())
+        if record.over:
+            self._flow.finished = True
+            self.outcome = "completed"
+            if record.dialog.phase is Phase.COMPLETED:
+                scenario = record.dialog.scenario.scenario_json()
+                await self._emit(ScenarioCompleted(scenario=ScenarioJson.model_validate(scenario)))
+            self._close("the dialog is over")
+            return
+        for turn in record.pending:
+            self._turns.put_nowait(_Turn(turn.text, turn.kind, time.monotonic()))
 
     async def _answer_turns(self) -> None:
         while not self._flow.finished:
@@ -279,6 +314,7 @@ class ScenarioSession:
                     logger.warning("%s; ending the session", exc)
                     await self._fail(ErrorCode.ENGINE_UNAVAILABLE, str(exc))
                     return
+                await self._keeper.answered(self.dialog_state, isinstance(turn, _Turn))
         self.outcome = "fallback" if self._flow.by_fallback else "completed"
 
     async def _answer(self, turn: _Turn | Event) -> None:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,6 +28,7 @@ from scenario_engine.config import AppConfig
 from scenario_engine.engines.base import Engine
 from scenario_engine.engines.factory import build_engine
 from scenario_engine.observability.metrics import CONTENT_TYPE_LATEST, Metrics
+from scenario_engine.store import StoreError, open_store
 from scenario_engine.transport.connection import serve_connection
 from scenario_engine.transport.lifecycle import Lifecycle
 
@@ -35,8 +37,9 @@ logger = logging.getLogger(__name__)
 
 def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
     """Build the app; the engine (and its models) is built at start-up unless one is given."""
-    metrics = Metrics()
+    metrics = Metrics(config.metrics_dir)
     lifecycle = Lifecycle(config.max_sessions)
+    store = open_store(config)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -57,6 +60,9 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
             with contextlib.suppress(asyncio.CancelledError):
                 await starting
             await app.state.engine.aclose()
+            metrics.worker_exited(os.getpid())
+            with contextlib.suppress(StoreError):
+                await store.aclose()
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "version": __version__})
@@ -72,7 +78,9 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
         return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     async def ws(websocket: WebSocket) -> None:
-        await serve_connection(websocket, websocket.app.state.engine, config, metrics, lifecycle)
+        await serve_connection(
+            websocket, websocket.app.state.engine, config, metrics, lifecycle, store
+        )
 
     # The browser client ships inside the package (transport/static/), served as-is: no build.
     page = StaticFiles(packages=[("scenario_engine.transport", "static")], html=True)

@@ -36,10 +36,12 @@ from scenario_engine.session.outbox import (
     Outbox,
     SlowClientError,
 )
+from scenario_engine.session.persistence import SessionPersistence
 from scenario_engine.session.rate_limit import TokenBucket
 from scenario_engine.session.session import ScenarioSession
+from scenario_engine.store import StoreGuard
 from scenario_engine.transport.access import accepted_subprotocol, access_problem
-from scenario_engine.transport.lifecycle import CLOSE_GOING_AWAY, Lifecycle
+from scenario_engine.transport.lifecycle import CLOSE_SERVICE_RESTART, Lifecycle
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ async def serve_connection(
     config: AppConfig,
     metrics: Metrics,
     lifecycle: Lifecycle,
+    store: StoreGuard,
 ) -> None:
     await websocket.accept(subprotocol=accepted_subprotocol(websocket))
     close = _closer(websocket)
@@ -73,7 +76,8 @@ async def serve_connection(
     lifecycle.enter()
     metrics.active_sessions.inc()
     try:
-        await _serve_session(websocket, engine, config, metrics, lifecycle, close)
+        persistence = SessionPersistence(store, config)
+        await _serve_session(websocket, engine, config, metrics, lifecycle, persistence, close)
     finally:
         lifecycle.leave()
         metrics.active_sessions.dec()
@@ -94,13 +98,19 @@ async def _serve_session(
     config: AppConfig,
     metrics: Metrics,
     lifecycle: Lifecycle,
+    persistence: SessionPersistence,
     close: Close,
 ) -> None:
     session_id = new_session_id()
     session_id_var.set(session_id)
     outbox = Outbox(config.send_queue_size)
     session = ScenarioSession(
-        session_id=session_id, engine=engine, config=config, outbox=outbox, metrics=metrics
+        session_id=session_id,
+        engine=engine,
+        config=config,
+        outbox=outbox,
+        metrics=metrics,
+        persistence=persistence,
     )
     logger.info("session started", extra={"engine": engine.info.name})
     writer = asyncio.create_task(outbox.drain(websocket.send_text, close))
@@ -111,7 +121,8 @@ async def _serve_session(
             runner = asyncio.create_task(session.run())
             reader = asyncio.create_task(_read(websocket, session, config))
             draining = asyncio.create_task(lifecycle.draining.wait())
-            tasks += [runner, reader, draining]
+            lease = asyncio.create_task(persistence.hold_lease())
+            tasks += [runner, reader, draining, lease]
             done, _ = await asyncio.wait(
                 tasks, timeout=config.max_session_s, return_when=asyncio.FIRST_COMPLETED
             )
@@ -125,7 +136,13 @@ async def _serve_session(
                     CLOSE_POLICY,
                 )
             elif draining in done and not session.ending:
-                await _drain(session, config)
+                await _drain(session, persistence, config)
+            elif lease in done and persistence.taken_over and not session.ending:
+                await session.end(
+                    ErrorCode.SESSION_TAKEN_OVER,
+                    "the dialog was resumed on another connection",
+                    CLOSE_POLICY,
+                )
         if not client_gone:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(writer), CLOSE_TIMEOUT_S)
@@ -143,17 +160,22 @@ async def _serve_session(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await persistence.release()
         await session.aclose()
         _log_end(session, engine, metrics)
 
 
-async def _drain(session: ScenarioSession, config: AppConfig) -> None:
-    """Shutdown: let the reply being spoken finish, up to the grace period, then close 1001."""
+async def _drain(
+    session: ScenarioSession, persistence: SessionPersistence, config: AppConfig
+) -> None:
+    """Shutdown: let the reply being spoken finish, up to the grace period, then close 1012
+    and give the lease up, so the client resumes on another instance at once."""
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(session.wait_reply_spoken(), config.shutdown_grace_s)
     await session.end(
-        ErrorCode.SERVER_SHUTTING_DOWN, "the server is shutting down", CLOSE_GOING_AWAY
+        ErrorCode.SERVER_SHUTTING_DOWN, "the server is shutting down", CLOSE_SERVICE_RESTART
     )
+    await persistence.release()
 
 
 async def _read(websocket: WebSocket, session: ScenarioSession, config: AppConfig) -> str | None:

@@ -7,7 +7,8 @@ import contextlib
 
 from scenario_engine.protocol import ErrorCode, ProtocolError
 
-CLOSE_GOING_AWAY = 1001
+CLOSE_SERVICE_RESTART = 1012
+"""Shutdown: the client should reconnect (and resume), to another instance if need be."""
 CLOSE_TRY_AGAIN_LATER = 1013
 
 
@@ -16,7 +17,7 @@ class Lifecycle:
         self.max_sessions = max_sessions
         self.active = 0
         self.draining = asyncio.Event()
-        """Set on SIGTERM: sessions finish the reply they are speaking, then close with 1001."""
+        """Set on SIGTERM: sessions finish the reply they are speaking, then close with 1012."""
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -33,7 +34,7 @@ class Lifecycle:
         """Why a new session cannot start now, with the close code to send; None if it can."""
         if self.draining.is_set():
             error = ProtocolError(ErrorCode.SERVER_SHUTTING_DOWN, "the server is shutting down")
-            return error, CLOSE_GOING_AWAY
+            return error, CLOSE_SERVICE_RESTART
         if self.active >= self.max_sessions:
             error = ProtocolError(
                 ErrorCode.SERVER_BUSY,

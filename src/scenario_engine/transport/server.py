@@ -45,7 +45,7 @@ class GracefulServer(uvicorn.Server):
     """A uvicorn server whose shutdown lets sessions finish the reply they are speaking.
 
     uvicorn alone closes every WebSocket with 1012 at once; here new connections stop, each
-    session finishes its reply (up to ``shutdown_grace_s``) and closes with 1001, and only
+    session finishes its reply (up to ``shutdown_grace_s``) and closes with 1012, and only
     then does uvicorn's own shutdown run.
     """
 

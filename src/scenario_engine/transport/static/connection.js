@@ -40,13 +40,15 @@ export class ServiceConnection {
    * @param {string} url
    * @param {string[]} protocols from serviceProtocols()
    * @param {{onEvent: (event: object) => void, onClose: (code: number, opened: boolean) => void}} handlers
+   * @param {string|null} resumeToken sent as session.resume, the first frame, when given
    */
-  constructor(url, protocols, { onEvent, onClose }) {
+  constructor(url, protocols, { onEvent, onClose }, resumeToken = null) {
     this.opened = false;
     this.ready = false;
     this.socket = new WebSocket(url, protocols);
     this.socket.addEventListener("open", () => {
       this.opened = true;
+      if (resumeToken) this.socket.send(JSON.stringify({ type: "session.resume", token: resumeToken }));
     });
     this.socket.addEventListener("message", (message) => {
       let event;

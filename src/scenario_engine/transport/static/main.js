@@ -14,13 +14,16 @@ import { applyTranslations, currentLanguage, setLanguage, t } from "./i18n.js";
 import { Microphone, MicrophoneError, level } from "./microphone.js";
 import { Player } from "./player.js";
 import * as cards from "./cards.js";
+import * as resume from "./resume.js";
 import * as view from "./view.js";
 
 /** Errors after which the service closes the session (docs/protocol.md, "session" column). */
 const FATAL_CODES = new Set([
   "engine_unavailable", "internal_error", "idle_timeout", "session_timeout", "server_busy",
-  "server_shutting_down", "unauthorized", "origin_not_allowed",
+  "unauthorized", "origin_not_allowed", "session_taken_over",
 ]);
+/** Answers to session.resume after which this connection's new session goes on instead. */
+const RESUME_REFUSALS = new Set(["session_not_found", "session_in_use", "store_unavailable"]);
 const RETRY_CODES = new Set([
   "no_speech_recognized", "speech_not_english", "transcription_failed", "input_audio_commit_empty",
 ]);
@@ -64,31 +67,69 @@ function afterSpeaking() {
   setState(restingState());
 }
 
-function start() {
+/** A new dialog, or (with `token`) the stored one taken up again on a new connection. */
+function start(token = null) {
   connection?.close();
   player.stop();
   closeMicrophone();
+  if (!token) resume.forgetToken();
+  const keepPage = Boolean(token && dialog); // shown until session.resumed redraws it
   dialog = newDialog();
-  view.reset();
-  cards.reset();
+  dialog.resuming = Boolean(token);
+  if (keepPage) {
+    view.hideAlert();
+  } else {
+    view.reset();
+    cards.reset();
+  }
   view.enableTyping(false);
   view.showMic({ enabled: false, active: false, pushToTalk: false });
   setState("connecting");
   const current = new ServiceConnection(serviceUrl(), serviceProtocols(pageToken), {
     onEvent: (event) => current === connection && handleEvent(event),
     onClose: (code, opened) => current === connection && handleClose(code, opened),
-  });
+  }, token);
   connection = current;
+}
+
+/** session.resumed: redraw the transcript from the service's record; the dialog goes on. */
+function redraw(event) {
+  dialog.resuming = false;
+  dialog.roleplay = OPTIONS.roleplay; // the page always opts into the same flow
+  dialog.phase = event.phase;
+  resume.resumed();
+  view.reset();
+  for (const line of event.transcript) {
+    const partner = line.speaker === "partner" ? (dialog.partner ?? t("partner")) : null;
+    view.addTurn(line.speaker === "learner" ? "you" : "service", line.text, partner);
+  }
+  view.addNotice("resumed");
+  if (event.transcript.at(-1)?.speaker === "learner") setState("thinking"); // answer coming
+}
+
+/** The service does not have the dialog: this connection's new session starts it anew. */
+function startedAnew() {
+  dialog.resuming = false;
+  resume.forgetToken();
+  resume.rememberToken(dialog.freshToken, false);
+  view.reset();
+  cards.reset();
+  connection.send({ type: "session.configure", ...OPTIONS });
 }
 
 function handleEvent(event) {
   switch (event.type) {
     case "session.ready":
+      dialog.freshToken = event.resume_token;
+      resume.rememberToken(event.resume_token, dialog.resuming);
       dialog.pushToTalk = event.engine?.turn_detection === "manual";
       if (!dialog.resuming) connection.send({ type: "session.configure", ...OPTIONS });
       view.enableTyping(true);
       showMicrophone();
       setState(restingState());
+      break;
+    case "session.resumed":
+      redraw(event);
       break;
     case "session.configured":
       dialog.roleplay = event.roleplay;
@@ -127,6 +168,7 @@ function handleEvent(event) {
       break;
     case "scenario.completed":
       dialog.phase = "completed";
+      if (!dialog.roleplay) resume.forgetToken(); // over: a reload starts a new dialog
       cards.showScenario(event.json, { proposed: false });
       if (!dialog.roleplay) endDialog(); // the service closes the session now
       if (!player.busy && dialog.state !== "speaking") afterSpeaking();
@@ -139,11 +181,13 @@ function handleEvent(event) {
       break;
     case "roleplay.feedback":
       dialog.phase = "feedback";
+      resume.forgetToken();
       endDialog(); // the service closes the session after the feedback's spoken summary
       cards.showFeedback(event);
       break;
     case "error":
       if (event.code === "session_completed") break; // a late frame; the close says it all
+      if (dialog.resuming && RESUME_REFUSALS.has(event.code)) startedAnew();
       if (FATAL_CODES.has(event.code)) fail(`error.${event.code}`, event.code); // said once
       else view.addErrorNotice(event.code, event.message);
       if (RETRY_CODES.has(event.code)) setState(restingState());
@@ -155,6 +199,12 @@ function handleEvent(event) {
 
 function handleClose(code, opened) {
   if (dialog.completed || dialog.failed) return;
+  const delay = resume.retryDelay(opened ? code : 1006);
+  if (delay !== null) {
+    view.addNotice("resuming");
+    setTimeout(() => start(resume.savedToken()), delay);
+    return;
+  }
   fail(opened ? "fail.closed" : "fail.connect");
 }
 
@@ -307,13 +357,13 @@ function wire() {
     setLanguage(currentLanguage() === "ko" ? "en" : "ko");
     view.showLanguageToggle();
   });
-  document.getElementById("restart").addEventListener("click", start);
-  document.getElementById("restart-feedback").addEventListener("click", start);
-  document.getElementById("reconnect").addEventListener("click", start);
+  document.getElementById("restart").addEventListener("click", () => start());
+  document.getElementById("restart-feedback").addEventListener("click", () => start());
+  document.getElementById("reconnect").addEventListener("click", () => start(resume.savedToken()));
 }
 
 applyTranslations(document);
 view.showLanguageToggle();
 view.trackControlsHeight();
 wire();
-start();
+start(resume.savedToken()); // a reload of the tab takes its dialog up again
