@@ -15,6 +15,7 @@ split is looked at a counted number of times (docs/benchmarks.md) and never item
 from __future__ import annotations
 
 import argparse
+import asyncio
 import statistics
 import sys
 import time
@@ -28,7 +29,7 @@ from tests.engines.local.eval.scoring import DEV, TEST, load_items, score, table
 
 from scenario_engine.domain.slots import Slot  # noqa: E402
 from scenario_engine.engines.local.extractor import SlotExtractor  # noqa: E402
-from scenario_engine.engines.local.morphology import analyse  # noqa: E402
+from scenario_engine.engines.local.morphology import clear_cache  # noqa: E402
 from scenario_engine.engines.local.normalize import tokenize  # noqa: E402
 
 Utterance = tuple[str, Slot | None]
@@ -64,13 +65,55 @@ def speed(extractor: SlotExtractor, smoke: bool, repeats: int | None) -> None:
     print(f"utterances: {len(everything)} (dev split) x {passes} passes x {repeats} repeats")
     print(f"baseline tokenize only: {1e6 / baseline:.1f} us per utterance")
     def uncached(text: str, awaiting: Slot | None) -> object:
-        analyse.cache_clear()  # a learner's turn is new text: no analysis comes from the cache
+        clear_cache()  # a learner's turn is new text: no analysis comes from the cache
         return extractor.extract(text, awaiting)
 
     for lang, group in [("all", everything), *sorted(by_lang.items())]:
         per_second = rate(uncached, group, passes, repeats)
         print(f"extract {lang:>5}: {1e6 / per_second:7.1f} us per utterance "
               f"({per_second:,.0f}/s), {baseline / per_second:5.1f}x the tokenizer")
+    loop_stall(extractor, everything)
+
+
+async def _max_stall(extract: Callable[[str, Slot | None], object],
+                     utterances: list[Utterance]) -> float:
+    """The longest the event loop went without running a 1 ms ticker while every utterance
+    was extracted by ``extract`` (a coroutine function or a plain one run on the loop)."""
+    worst = 0.0
+    done = False
+
+    async def ticker() -> None:
+        nonlocal worst
+        last = time.perf_counter()
+        while not done:
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            worst = max(worst, now - last - 0.001)
+            last = now
+
+    task = asyncio.create_task(ticker())
+    await asyncio.sleep(0.01)
+    for text, awaiting in utterances:
+        clear_cache()
+        result = extract(text, awaiting)
+        if asyncio.iscoroutine(result):
+            await result
+        await asyncio.sleep(0)
+    done = True
+    await task
+    return worst * 1000
+
+
+def loop_stall(extractor: SlotExtractor, utterances: list[Utterance]) -> None:
+    """How long one learner's extraction can hold up every other session's event loop."""
+
+    async def in_thread(text: str, awaiting: Slot | None) -> object:
+        return await asyncio.to_thread(extractor.extract, text, awaiting)
+
+    on_loop = asyncio.run(_max_stall(extractor.extract, utterances))
+    threaded = asyncio.run(_max_stall(in_thread, utterances))
+    print(f"event-loop stall, max over the split: {on_loop:.2f} ms extracting on the loop, "
+          f"{threaded:.2f} ms extracting in a worker thread (as LocalScenarioLLM does)")
 
 
 def accuracy(extractor: SlotExtractor, split: str, misses: bool) -> None:

@@ -3,6 +3,8 @@
 Run: ``.venv/bin/python bench/bench_turn_latency.py`` (a few minutes; ``--smoke``: seconds).
 ``--engine openai`` runs the spoken dialog against the fake OpenAI peer under its latency
 model instead (bench/openai_turns.py says how); what follows describes the local engine.
+Both end with a barge-in row (bench/barge_in_row.py): a client starts speaking 500 ms into a
+reply. ``--set NAME=VALUE`` passes a service setting (e.g. SCENARIO_ENGINE_VAD_SILENCE_MS).
 
 The real server (``serve --engine local``, its own process) and one WebSocket client, one
 session per utterance, one turn at a time. Utterances are the English first turns of the
@@ -41,7 +43,8 @@ from pathlib import Path
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from openai_turns import run_openai
+from barge_in_row import barge_in_row
+from openai_turns import MIN_SPEECH_MS, run_openai
 from procs import ROOT, in_own_session, running, start_server
 from scenario_engine.engines.local.speech_output import LocalSpeechOutput
 
@@ -168,9 +171,12 @@ def report(kind: str, rows: list[dict[str, float]]) -> None:
             f"p95 {pct(total, 0.95):6.1f} ms  max {max(total):6.1f} ms | medians (ms): {split}")
     if "vad_wait" in rows[0]:
         waits = [r["vad_wait"] for r in rows if r["vad_wait"] >= 0]
+        whole = [r["vad_wait"] + r["total"] for r in rows if r["vad_wait"] >= 0]
         line += (f" | silence the VAD waited for: p50 "
                  f"{statistics.median(waits) if waits else float('nan'):.0f} ms; "
-                 f"{len(rows) - len(waits)} turns ended at a pause inside the utterance")
+                 f"{len(rows) - len(waits)} turns ended at a pause inside the utterance"
+                 f" | end of speech -> first audio: p50 "
+                 f"{statistics.median(whole) if whole else float('nan'):.0f} ms")
     print(line, flush=True)
 
 
@@ -184,9 +190,16 @@ async def run(args: argparse.Namespace) -> None:
           f"voice turns ({sum(len(a) for a in audio) / RATE / 2:.0f} s of speech) per mode; "
           f"logs in {logs}")  # fmt: skip
     for kind in args.kinds:
-        settings = {"SCENARIO_ENGINE_SERVER_VAD": "true" if kind == "vad" else "false"}
+        vad = "true" if kind in ("vad", "barge-in") else "false"
+        settings = {"SCENARIO_ENGINE_SERVER_VAD": vad, **args.settings}
         with running(start_server("local", None, logs, settings)) as server:
             url = f"ws://127.0.0.1:{server.port}/ws"
+            if kind == "barge-in":
+                first, second = await synthesize(["I am at a hotel.", "The receptionist."])
+                min_speech = int(args.settings.get("SCENARIO_ENGINE_BARGE_IN_MIN_SPEECH_MS",
+                                                   MIN_SPEECH_MS))
+                await barge_in_row(url, first, second, RATE, args.voice_utterances, min_speech)
+                continue
             await one_turn(url, server.port, "text", texts[0], b"")  # warm-up
             rows = []
             if kind == "text":
@@ -208,24 +221,25 @@ def main() -> None:
     parser.add_argument("--utterances", type=int, default=40, help="text turns per repeat")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--voice-utterances", type=int, default=15, help="voice turns per mode")
-    parser.add_argument("--kinds", nargs="+", default=["text", "commit", "vad"],
-                        choices=["text", "commit", "vad"])
+    parser.add_argument("--kinds", nargs="+", default=["text", "commit", "vad", "barge-in"],
+                        choices=["text", "commit", "vad", "barge-in"])
     parser.add_argument("--json", action="store_true", help="also print every turn")
     parser.add_argument("--engine", choices=["local", "openai"], default="local")
     parser.add_argument("--dialogs", type=int, default=10, help="openai: spoken 3-turn dialogs")
     parser.add_argument("--latency", default="typical", help="openai: the fake peer's model")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="openai: a service setting, e.g. SCENARIO_ENGINE_VAD_SILENCE_MS=300")
+                        help="a service setting, e.g. SCENARIO_ENGINE_VAD_SILENCE_MS=300")
     args = parser.parse_args()
     in_own_session(sys.argv)
+    args.settings = dict(item.split("=", 1) for item in args.set)
     if args.engine == "openai":
-        settings = dict(item.split("=", 1) for item in args.set)
         logs = Path(tempfile.mkdtemp(prefix="bench_turn_openai_"))
-        asyncio.run(run_openai(logs, 1 if args.smoke else args.dialogs, args.latency, settings))
+        asyncio.run(run_openai(logs, 1 if args.smoke else args.dialogs, args.latency,
+                               args.settings))
         return
     if args.smoke:
         args.utterances, args.repeats, args.voice_utterances = 2, 1, 1
-        args.kinds = ["text", "commit"]
+        args.kinds = ["text", "commit", "barge-in"]
     asyncio.run(run(args))
 
 

@@ -4,7 +4,7 @@ The fake OpenAI peer runs in its own process with ``--dialog --latency typical``
 transcript 400 ms after the commit, chat 450 ms to the first token + 12 ms per token, speech
 350 ms to the first byte); the service runs ``serve --engine openai`` against it. A client
 with an always-open microphone (20 ms chunks at real-time pace, silence between turns) says
-the three turns of tests/engines/openai/dialog.py, each after the previous reply is done.
+the three turns of tests/engines/openai/dialog.py, each once the previous reply has played.
 The figure per turn is end of speech (the last chunk with voice sent) -> the first
 ``response.audio.delta`` received, so it includes the silence server VAD waits for.
 
@@ -29,25 +29,30 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
+from barge_in_row import barge_in_row
 from procs import ROOT, Proc, _spawn, _wait_line, free_port, running, start_server
 from scenario_engine.domain.sentences import SentenceSplitter
 
-sys.path.insert(0, str(ROOT))  # the fake peer and the dialog live in the tests package
+sys.path.insert(0, str(ROOT))  # the fake peer, the dialog and the microphone live in tests/
+
 from tests.engines.openai.dialog import PHRASES, one_call_answer, phrase_tone
 from tests.fake_openai.latency import LatencyModel, tokens
+from tests.microphone import Microphone
 
 RATE = 24_000
-CHUNK_MS = 20
-CHUNK_BYTES = RATE * CHUNK_MS // 1000 * 2
 VAD_SILENCE_MS = 500
-"""The fake peer's server VAD default, which the service keeps unless told otherwise."""
+"""The service's default server VAD silence."""
+MIN_SPEECH_MS = 300
+"""The service's default minimum speech over a reply that stops it."""
+SPEECH_CHARS_PER_SECOND = 15
+"""How fast the peer's speech reads (a TTS voice at a calm pace): a question plays ~2.5 s."""
 
 
 def start_peer(logs: Path, latency: str) -> Proc:
     port = free_port()
     log = logs / "fake-openai.log"
     argv = [sys.executable, "-m", "tests.fake_openai", "--port", str(port), "--dialog",
-            "--latency", latency]
+            "--latency", latency, "--speech-chars-per-second", str(SPEECH_CHARS_PER_SECOND)]
     popen = _spawn("fake-openai", argv, None, {**os.environ, "PYTHONPATH": str(ROOT)}, log)
     _wait_line(log, popen, "listening", 30)
     return Proc("fake-openai", popen, port)
@@ -70,39 +75,6 @@ def floor_ms(model: LatencyModel, turn: int, silence_ms: int) -> float:
             + model.speech_first_byte_s) * 1000
 
 
-class Microphone:
-    """Sends 20 ms chunks at real-time pace: queued speech, else silence."""
-
-    def __init__(self, ws: ClientConnection) -> None:
-        self._ws = ws
-        self._speech = bytearray()
-        self._spoken: asyncio.Future[float] | None = None
-        self._task = asyncio.create_task(self._run())
-
-    def say(self, pcm: bytes) -> asyncio.Future[float]:
-        """Resolves to the time (perf_counter) the last chunk of ``pcm`` went out."""
-        self._speech += pcm
-        self._spoken = asyncio.get_running_loop().create_future()
-        return self._spoken
-
-    async def _run(self) -> None:
-        started = time.perf_counter()
-        sent = 0
-        while True:
-            piece = bytes(self._speech[:CHUNK_BYTES]) or bytes(CHUNK_BYTES)
-            del self._speech[:CHUNK_BYTES]
-            audio = base64.b64encode(piece.ljust(CHUNK_BYTES, b"\0")).decode()
-            await self._ws.send(json.dumps({"type": "input_audio_chunk", "audio": audio}))
-            sent += 1
-            if not self._speech and self._spoken is not None and not self._spoken.done():
-                self._spoken.set_result(time.perf_counter())
-            await asyncio.sleep(max(0.0, started + sent * CHUNK_MS / 1000 - time.perf_counter()))
-
-    async def aclose(self) -> None:
-        self._task.cancel()
-        await asyncio.gather(self._task, return_exceptions=True)
-
-
 async def next_event(ws: ClientConnection, kind: str) -> tuple[float, list[dict[str, Any]]]:
     """Wait for ``kind``; its arrival time and every event up to it."""
     seen = []
@@ -119,14 +91,18 @@ async def one_dialog(url: str) -> list[float]:
     """End of speech -> first reply audio of each turn, in ms."""
     async with connect(url, max_size=None, open_timeout=30) as ws:
         await next_event(ws, "session.ready")
-        mic = Microphone(ws)
+        mic = Microphone(ws.send, RATE)
         try:
             figures = []
             for turn in range(len(PHRASES)):
-                spoken = mic.say(phrase_tone(turn))
-                first, _ = await next_event(ws, "response.audio.delta")
+                _, spoken = mic.say(phrase_tone(turn))
+                first, seen = await next_event(ws, "response.audio.delta")
                 figures.append((first - await spoken) * 1000)
-                await next_event(ws, "response.audio_transcript.done")
+                _, rest = await next_event(ws, "response.audio_transcript.done")
+                # The learner answers once the reply has played (not over it: no barge-in).
+                pcm_bytes = sum(len(base64.b64decode(e["delta"])) for e in seen + rest
+                                if e["type"] == "response.audio.delta")
+                await asyncio.sleep(max(0.0, first + pcm_bytes / (RATE * 2) - time.perf_counter()))
             return figures
         finally:
             await mic.aclose()
@@ -140,19 +116,23 @@ def pct(values: list[float], p: float) -> float:
 async def run_openai(logs: Path, dialogs: int, latency: str, settings: dict[str, str]) -> None:
     model = LatencyModel.parse(latency)
     silence_ms = int(settings.get("SCENARIO_ENGINE_VAD_SILENCE_MS", VAD_SILENCE_MS))
+    min_speech_ms = int(settings.get("SCENARIO_ENGINE_BARGE_IN_MIN_SPEECH_MS", MIN_SPEECH_MS))
     with running(start_peer(logs, latency)) as peer:
         env = {"OPENAI_API_KEY": "bench-key",
                "OPENAI_BASE_URL": f"http://127.0.0.1:{peer.port}/v1", **settings}
         with running(start_server("openai", None, logs, env)) as server:
             url = f"ws://127.0.0.1:{server.port}/ws"
             rows = [await one_dialog(url) for _ in range(dialogs)]
-    print(f"openai engine, latency model {model}, {dialogs} dialogs of {len(PHRASES)} turns, "
-          f"settings {settings or 'default'}")
-    for turn, (text, _) in enumerate(PHRASES):
-        values = [row[turn] for row in rows]
-        kind = "final" if turn == len(PHRASES) - 1 else "follow-up"
-        floor = floor_ms(model, turn, silence_ms)
-        p50 = statistics.median(values)
-        print(f"turn {turn + 1} ({kind:<9} {text!r:<20}) end of speech -> first audio: "
-              f"p50 {p50:6.0f} ms  p90 {pct(values, 0.9):6.0f} ms  | one-call floor "
-              f"{floor:6.0f} ms (p50 - floor {p50 - floor:+5.0f} ms)", flush=True)
+            print(f"openai engine, latency model {model}, {dialogs} dialogs of {len(PHRASES)} "
+                  f"turns, settings {settings or 'default'}, load average "
+                  f"{os.getloadavg()[0]:.1f}")
+            for turn, (text, _) in enumerate(PHRASES):
+                values = [row[turn] for row in rows]
+                kind = "final" if turn == len(PHRASES) - 1 else "follow-up"
+                floor = floor_ms(model, turn, silence_ms)
+                p50 = statistics.median(values)
+                print(f"turn {turn + 1} ({kind:<9} {text!r:<20}) end of speech -> first audio: "
+                      f"p50 {p50:6.0f} ms  p90 {pct(values, 0.9):6.0f} ms  | one-call floor "
+                      f"{floor:6.0f} ms (p50 - floor {p50 - floor:+5.0f} ms)", flush=True)
+            await barge_in_row(url, phrase_tone(0), phrase_tone(1), RATE, dialogs,
+                               min_speech_ms)

@@ -67,6 +67,26 @@ class AppConfig(BaseSettings):
     server_vad: bool = Field(
         True, description="The service detects the end of a turn; off: the client commits."
     )
+    turn_detection: Literal["server_vad", "semantic_vad"] = Field(
+        "server_vad",
+        description="OpenAI engine: server_vad ends a turn after VAD_SILENCE_MS of silence; "
+        "semantic_vad lets a model judge that the learner finished (see below). "
+        "The local engine always ends a turn on silence.",
+    )
+    semantic_vad_eagerness: Literal["auto", "low", "medium", "high"] = Field(
+        "auto", description="semantic_vad: how soon it ends a turn (auto = medium; see below)."
+    )
+    vad_silence_ms: int = Field(
+        500, ge=100, le=5000,
+        description="Silence that ends a turn (server VAD, both engines; see below).",
+    )
+    barge_in: bool = Field(
+        True, description="Learner speech over a reply stops it (needs server VAD; see below)."
+    )
+    barge_in_min_speech_ms: int = Field(
+        300, ge=0, le=5000,
+        description="Voice over a reply that stops it; shorter sounds (mhm, 네) do not.",
+    )
 
     # --- server -----------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address to listen on.")
@@ -165,9 +185,6 @@ class AppConfig(BaseSettings):
     )
     local_asr_biasing: Literal["blend", "general"] = Field(
         "blend", description="fast: blend = domain model mixed with common English; general = off."
-    )
-    vad_silence_ms: int = Field(
-        500, ge=100, le=5000, description="Silence that ends a turn (local server VAD)."
     )
     vad_pause_ms: int = Field(
         200, ge=0, le=5000,

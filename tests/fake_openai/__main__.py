@@ -32,6 +32,8 @@ def _build(args: argparse.Namespace) -> FakeOpenAI:
     peer = FakeOpenAI(port=args.port, latency=LatencyModel.parse(args.latency))
     if args.dialog:
         script_dialog(peer)
+    if args.speech_chars_per_second:
+        peer.speech.bytes_per_char = round(24_000 * 2 / args.speech_chars_per_second)
     for entry in args.transcript:
         path, _, text = entry.partition("=")
         peer.realtime.transcripts[Path(path).read_bytes()] = text
@@ -61,6 +63,8 @@ def main() -> None:
     parser.add_argument("--say", action="append", default=[], metavar="TEXT")
     parser.add_argument("--answers", metavar="FILE")
     parser.add_argument("--dialog", action="store_true", help="serve the hotel test dialog")
+    parser.add_argument("--speech-chars-per-second", type=float, metavar="N",
+                        help="how fast speech reads its input (default 50: short tests)")
     parser.add_argument("--latency", default=os.environ.get(ENV_VAR, "off"),
                         metavar="typical|name=ms,...")
     args = parser.parse_args()

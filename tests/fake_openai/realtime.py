@@ -125,11 +125,7 @@ class RealtimePeerSession:
                 current[key] = value
         detection = current.get("turn_detection")
         if detection:
-            self.vad = EnergyVad(
-                detection.get("threshold", 0.5),
-                detection.get("prefix_padding_ms", 300),
-                detection.get("silence_duration_ms", 500),
-            )
+            self.vad = EnergyVad.configured(detection)
         if self.script.update_delay_s:
             await asyncio.sleep(self.script.update_delay_s)
         await self.send({"type": "session.updated", "session": self.session})

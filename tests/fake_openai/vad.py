@@ -10,6 +10,7 @@ from __future__ import annotations
 import array
 import math
 from dataclasses import dataclass
+from typing import Any
 
 SAMPLE_RATE = 24_000
 FRAME_BYTES = SAMPLE_RATE // 100 * 2
@@ -29,6 +30,8 @@ class VadStopped:
 
 VadEvent = VadStarted | VadStopped
 
+SEMANTIC_SILENCE_MS = {"high": 300, "auto": 600, "medium": 600, "low": 1200}
+
 
 class EnergyVad:
     """Feeds on appended audio; the buffer it keeps is the uncommitted input audio buffer."""
@@ -44,6 +47,20 @@ class EnergyVad:
         self._scanned = 0
         self._speech_start_ms: int | None = None
         self._silence_ms = 0
+
+    @classmethod
+    def configured(cls, detection: dict[str, Any]) -> EnergyVad:
+        """For a ``turn_detection`` object: ``server_vad`` with its knobs; ``semantic_vad``
+        cannot be judged by loudness, so it ends a turn on a silence that is longer the
+        less eager it is (a stand-in for tests, not a model of its latency)."""
+        if detection.get("type") == "semantic_vad":
+            silence = SEMANTIC_SILENCE_MS[detection.get("eagerness", "auto")]
+            return cls(silence_duration_ms=silence)
+        return cls(
+            detection.get("threshold", 0.5),
+            detection.get("prefix_padding_ms", 300),
+            detection.get("silence_duration_ms", 500),
+        )
 
     @property
     def buffered_ms(self) -> int:

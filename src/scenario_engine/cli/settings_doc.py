@@ -20,6 +20,34 @@ This page is generated: `scenario-engine settings > docs/configuration.md`.
 """
 
 
+NOTES = """
+## Turn detection: what each choice costs
+
+With `SCENARIO_ENGINE_SERVER_VAD=true` the service decides when the learner has finished.
+
+- **Silence (`server_vad`, both engines).** A turn ends `SCENARIO_ENGINE_VAD_SILENCE_MS`
+  after the learner's last sound, so every millisecond of it is a millisecond of waiting
+  before the reply: under the fake peer's typical latencies, 500 -> 300 ms took the OpenAI
+  engine's end of speech -> first audio from 2.09 to 1.90 s (docs/benchmarks.md). The cost
+  of a shorter silence is false turn ends: a learner who pauses to find a word (frequent in
+  a foreign language) is answered mid-sentence, and the rest of the sentence becomes a turn
+  of its own. 500 ms (the Realtime default) rarely cuts a sentence; below ~300 ms expect cuts
+  at hesitations.
+- **`semantic_vad` (OpenAI engine only).** A model judges from the words whether the learner
+  has finished: after "I want to..." or "uhm" it waits longer, after a complete sentence it
+  ends sooner. `SCENARIO_ENGINE_SEMANTIC_VAD_EAGERNESS` sets how soon: `high` ends turns
+  quickly (more cuts), `low` waits for the learner (fewer cuts, slower replies); OpenAI gives
+  the longest waits as 8 s (`low`), 4 s (`medium` = `auto`) and 2 s (`high`). Its latency
+  depends on the real model and is not measured here (the test peer cannot judge meaning).
+  The silence setting does not apply to it.
+- **Barge-in (`SCENARIO_ENGINE_BARGE_IN`).** Speech over a reply stops it once it has gone on
+  for `SCENARIO_ENGINE_BARGE_IN_MIN_SPEECH_MS` without a 150 ms pause; the reply's audio stops
+  about that long after the VAD heard the speech start. A lower minimum stops replies sooner
+  but lets back-channels ("mhm", "네") and echo cut the service off; a higher one keeps the
+  reply going over short sounds. It needs server VAD (manual turns have no speech start).
+"""
+
+
 def settings_markdown() -> str:
     rows = []
     for name, field in AppConfig.model_fields.items():
@@ -30,4 +58,4 @@ def settings_markdown() -> str:
             else f"`{str(default).lower() if isinstance(default, bool) else default}`"
         )
         rows.append(f"| `{environment_name(name)}` | {shown} | {field.description or ''} |")
-    return HEADER + "\n".join(rows) + "\n"
+    return HEADER + "\n".join(rows) + "\n" + NOTES

@@ -141,13 +141,17 @@ class AssembledEngine:
             from scenario_engine.engines.local.speech_input import LocalSpeechInput
 
             return LocalSpeechInput(self._recognizer, server_vad=config.server_vad, vad=self._vad)
+        from scenario_engine.engines.openai.events import turn_detection
         from scenario_engine.engines.openai.speech_input import OpenAISpeechInput
 
         assert self._reconnect is not None
+        detection = turn_detection(
+            config.turn_detection, config.vad_silence_ms, config.semantic_vad_eagerness
+        )
         return OpenAISpeechInput(
             self._openai_client(),
             transcription_model=config.transcription_model,
-            server_vad=config.server_vad,
+            detection=detection if config.server_vad else None,
             timeout_s=config.openai_timeout_s,
             reconnect=self._reconnect,
             language=config.transcription_language,

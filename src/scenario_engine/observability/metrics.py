@@ -44,6 +44,10 @@ class Metrics:
         self.errors = Counter(
             "scenario_errors", "Error events sent to clients, by code.", ["code"], registry=r
         )
+        self.barge_ins = Counter(
+            "scenario_barge_ins", "Replies stopped because the learner spoke over them.",
+            registry=r,
+        )
         self.upstream_reconnects = Counter(
             "scenario_upstream_reconnects", "Reconnections of the speech upstream.", registry=r
         )

@@ -80,6 +80,13 @@ class ResponseAudioDone(_ServerEvent):
     type: Literal["response.audio.done"] = "response.audio.done"
 
 
+class ResponseAudioCancelled(_ServerEvent):
+    """The learner spoke over the reply: drop its buffered audio and stop playing at once."""
+
+    type: Literal["response.audio.cancelled"] = "response.audio.cancelled"
+    reason: Literal["barge_in"] = "barge_in"
+
+
 class ResponseAudioTranscriptDone(_ServerEvent):
     """The full text of a reply (sent even when no audio could be made)."""
 
@@ -197,6 +204,7 @@ AnyServerEvent = (
     | InputAudioTranscript
     | ResponseAudioDelta
     | ResponseAudioDone
+    | ResponseAudioCancelled
     | ResponseAudioTranscriptDone
     | ScenarioCompleted
     | SessionConfigured
@@ -217,12 +225,16 @@ def encode_server_event(event: _ServerEvent) -> str:
     return event.model_dump_json(by_alias=True)
 
 
+AUDIO_DELTA_PREFIX = '{"type":"response.audio.delta"'
+"""How every encoded ``response.audio.delta`` frame starts (``encode_audio_delta``)."""
+
+
 def encode_audio_delta(delta_b64: str, sample_rate: int) -> str:
     """The ``response.audio.delta`` frame, written directly: byte for byte what
     ``encode_server_event(ResponseAudioDelta(...))`` gives (a test holds them equal), without
     validating a model around ~6 KB of base64 ten times a second per reply. Base64 needs no
     JSON escaping."""
     return (
-        '{"type":"response.audio.delta","delta":"' + delta_b64
+        AUDIO_DELTA_PREFIX + ',"delta":"' + delta_b64
         + '","sample_rate":' + str(int(sample_rate)) + "}"
     )  # fmt: skip

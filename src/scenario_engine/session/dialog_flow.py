@@ -170,17 +170,22 @@ class DialogFlow:
         if self.dialog.state.options.roleplay:
             if final is not None:
                 await final.aclose()
-            await self._tutor(phrasing.role_play_bridge(slots.partner))
+            await self._tutor(phrasing.role_play_bridge(slots.partner), interruptible=False)
         else:
-            await self._tutor(final or phrasing.final_text(slots))
+            await self._tutor(final or phrasing.final_text(slots), interruptible=False)
         await self._emit(ScenarioCompleted(scenario=ScenarioJson.model_validate(effect.scenario)))
 
     async def _tutor(
-        self, text: ReplyText | str, language: str = "en", *, asking: bool = False
+        self,
+        text: ReplyText | str,
+        language: str = "en",
+        *,
+        asking: bool = False,
+        interruptible: bool = True,
     ) -> None:
         """Say ``text`` as the tutor. With Korean help on, a question's help follows it (made
         from its words, which a streamed reply only has once it was spoken)."""
-        await self._say(text, language)
+        await self._say(text, language, interruptible=interruptible)
         said = text if isinstance(text, str) else text.text
         self.dialog.handle(TutorSaid(said))
         if asking and self.dialog.state.options.help_language == "ko":
@@ -218,11 +223,15 @@ class DialogFlow:
             logger.warning("feedback failed (%s); using the rules", exc.code)
             feedback = feedback_rules.rule_feedback(said)
         await self._emit(_feedback_event(feedback, ended_by))
-        await self._say(f"{feedback.well_done} {feedback.summary}", "en")
+        await self._say(f"{feedback.well_done} {feedback.summary}", "en", interruptible=False)
         await self._run(self.dialog.handle(FeedbackGiven()))
 
-    async def _say(self, text: ReplyText | str, language: str) -> None:
-        first = await self._speaker.say(text, language)
+    async def _say(self, text: ReplyText | str, language: str, *, interruptible: bool = True) -> (
+        None
+    ):
+        """Speak; the learner may talk over it (barge-in) unless it is the last word of a
+        phase that ends (the scenario's completion, the feedback)."""
+        first = await self._speaker.say(text, language, interruptible=interruptible)
         if self._first_audio_at is None:
             self._first_audio_at = first
 

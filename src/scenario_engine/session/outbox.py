@@ -67,6 +67,22 @@ class Outbox:
         if not self._closed and len(self._last_words) < MAX_LAST_WORDS:
             self._last_words.append(frame)
 
+    def drop_queued(self, prefix: str) -> int:
+        """Drop the frames still queued that start with ``prefix``; how many there were.
+
+        For barge-in: a reply's audio deltas the writer has not sent yet are never sent."""
+        kept: list[str | Close] = []
+        dropped = 0
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if isinstance(item, str) and item.startswith(prefix):
+                dropped += 1
+            else:
+                kept.append(item)
+        for item in kept:
+            self._queue.put_nowait(item)
+        return dropped
+
     def close(self, code: int, reason: str) -> None:
         """Ask the writer to close after the frames already queued; later frames are dropped."""
         if self._closing:

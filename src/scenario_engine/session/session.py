@@ -46,9 +46,10 @@ from scenario_engine.protocol import (
     TextTurn,
     encode_server_event,
 )
-from scenario_engine.protocol.server_events import AnyServerEvent
+from scenario_engine.protocol.server_events import AUDIO_DELTA_PREFIX, AnyServerEvent
 from scenario_engine.protocol.text_form import canonical_text
 from scenario_engine.session.audio_budget import AudioBudget
+from scenario_engine.session.barge_in import BargeIn
 from scenario_engine.session.dialog_flow import DialogFlow
 from scenario_engine.session.keeper import DialogKeeper
 from scenario_engine.session.model_policy import bounded_builder
@@ -106,7 +107,14 @@ class ScenarioSession:
         self._replying = asyncio.Lock()
         """Held while a turn is answered, so a shutdown can let the reply finish."""
         self._speech_input = engine.open_speech_input()
-        self._speaker = ReplySpeaker(engine.speech_output, self._emit, metrics)
+        self._speaker = ReplySpeaker(
+            engine.speech_output, self._emit, metrics,
+            lambda: outbox.drop_queued(AUDIO_DELTA_PREFIX),
+        )
+        self._barge_in = BargeIn(
+            self._speaker, metrics,
+            enabled=config.barge_in, min_speech_ms=config.barge_in_min_speech_ms,
+        )
         self._open_dialog(state)
         self._turns: asyncio.Queue[_Turn | Event | InputFault] = asyncio.Queue()
         """Learner turns and dialog events in order, or the fatal fault that ends the session."""
@@ -201,6 +209,7 @@ class ScenarioSession:
             await self._speech_input.append_audio(
                 AudioChunk(pcm=event.pcm, base64=event.audio, sample_rate=event.sample_rate)
             )
+            await self._barge_in.heard(event.pcm, event.sample_rate)
         elif isinstance(event, TextTurn):
             await self._accept(_Turn(event.text, "text", time.monotonic()))
         elif isinstance(event, InputAudioCommit):
@@ -238,8 +247,10 @@ class ScenarioSession:
             if isinstance(event, TranscriptReady):
                 await self._on_transcript(event.text)
             elif isinstance(event, SpeechStarted):
+                self._barge_in.speech_started()
                 await self._emit(InputAudioSpeechStarted())
             elif isinstance(event, SpeechStopped):
+                self._barge_in.speech_stopped()
                 self._speech_ended_at = time.monotonic()
                 self._audio_budget.end_turn()
                 await self._emit(InputAudioSpeechStopped())

@@ -17,9 +17,9 @@ from scenario_engine.engines.local.llm import LocalScenarioLLM
 from scenario_engine.engines.local.normalize import is_hangul
 from tests.engines.local.eval.scoring import DEV, TEST, load_items, score, table
 
-DEV_MAX_WRONG_SHARE = 0.21
-DEV_MAX_INVENTED = 9
-DEV_MIN_RIGHT_SHARE = 0.60
+DEV_MAX_WRONG_SHARE = 0.08
+DEV_MAX_INVENTED = 1
+DEV_MIN_RIGHT_SHARE = 0.67
 """Dev floors at the last measurement (docs/benchmarks.md): a change may only improve them."""
 
 
@@ -58,3 +58,22 @@ def test_dev_accuracy_does_not_fall_below_the_last_measurement(extractor: SlotEx
     assert total.invented <= DEV_MAX_INVENTED, table(report)
     assert total.share(total.wrong) <= DEV_MAX_WRONG_SHARE, table(report)
     assert total.share(total.right) >= DEV_MIN_RIGHT_SHARE, table(report)
+
+
+TARGET_MAX_WRONG_SHARE = 0.03
+TARGET_MIN_RIGHT_SHARE = 0.90
+TARGET_MAX_INVENTED = 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="below the issue's targets on test (look 1, 2026-12-01 22:06 UTC): right 60.7 %, "
+    "wrong 14.2 %, invented 6 of 450 stated slots; the lead decides what this asserts",
+)
+def test_test_split_meets_the_issue_targets(extractor: SlotExtractor) -> None:
+    """Issue 11's targets on the test split; prints only the aggregate table, never items."""
+    report = score(extractor.extract, load_items(TEST))
+    total = report.total
+    assert total.invented <= TARGET_MAX_INVENTED, table(report)
+    assert total.share(total.wrong) <= TARGET_MAX_WRONG_SHARE, table(report)
+    assert total.share(total.right) >= TARGET_MIN_RIGHT_SHARE, table(report)

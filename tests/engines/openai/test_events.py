@@ -16,6 +16,7 @@ from scenario_engine.engines.openai.events import (
     InputEventMapper,
     append_event,
     transcription_session,
+    turn_detection,
 )
 from scenario_engine.engines.openai.input_audio import MAX_KEPT_BYTES, TurnAudio
 from tests.fake_openai.schemas import schema_errors
@@ -33,11 +34,17 @@ def completed(item_id: str, text: str) -> RealtimeServerEvent:
                   content_index=0, transcript=text, usage={"type": "duration", "seconds": 1.0})
 
 
-def test_the_session_payload_matches_the_official_schema_with_and_without_vad() -> None:
-    for vad in (True, False):
+def test_the_session_payload_matches_the_official_schema_for_every_turn_detection() -> None:
+    detections = [None, turn_detection("server_vad", 300, "auto"),
+                  *(turn_detection("semantic_vad", 500, e) for e in ("auto", "low", "high"))]
+    for detection in detections:
         event = {"type": "session.update",
-                 "session": transcription_session("gpt-4o-transcribe", vad, "en")}
+                 "session": transcription_session("gpt-4o-transcribe", detection, "en")}
         assert schema_errors("RealtimeClientEventSessionUpdate", event) == []
+    assert turn_detection("server_vad", 300, "high") == {"type": "server_vad",
+                                                         "silence_duration_ms": 300}
+    assert turn_detection("semantic_vad", 300, "high") == {"type": "semantic_vad",
+                                                           "eagerness": "high"}
 
 
 def test_the_prebuilt_audio_buffer_events_match_the_official_schemas() -> None:

@@ -76,7 +76,7 @@ async def test_start_returns_once_the_transcription_session_is_configured(
     audio_in = update["session"]["audio"]["input"]
     assert audio_in["format"] == {"type": "audio/pcm", "rate": 24000}
     assert audio_in["transcription"] == {"model": "gpt-4o-mini-transcribe"}
-    assert audio_in["turn_detection"] == {"type": "server_vad"}
+    assert audio_in["turn_detection"] == {"type": "server_vad", "silence_duration_ms": 500}
 
 
 async def test_server_vad_turn_becomes_started_stopped_and_transcript(
@@ -93,6 +93,31 @@ async def test_server_vad_turn_becomes_started_stopped_and_transcript(
 
     seen = await next_events(events, is_transcript)
     assert seen == [SpeechStarted(), SpeechStopped(), TranscriptReady("I am at a hotel")]
+
+
+@pytest.mark.parametrize(
+    ("settings", "sent"),
+    [
+        ({"vad_silence_ms": 250}, {"type": "server_vad", "silence_duration_ms": 250}),
+        ({"turn_detection": "semantic_vad", "semantic_vad_eagerness": "high"},
+         {"type": "semantic_vad", "eagerness": "high"}),
+    ],
+)
+async def test_the_configured_turn_detection_goes_upstream_and_ends_turns(
+    peer: FakeOpenAI, opened: Callable[..., OpenAISpeechInput], settings: dict[str, object],
+    sent: dict[str, object],
+) -> None:
+    said = speech(500)
+    peer.realtime.transcripts[said] = "the receptionist"
+    speech_input = opened(**settings)
+    await speech_input.start()
+    update = next(e for e in peer.realtime.received if e["type"] == "session.update")
+    assert update["session"]["audio"]["input"]["turn_detection"] == sent
+
+    for chunk in chunks(silence(300) + said + silence(800)):
+        await speech_input.append_audio(chunk)
+    seen = await next_events(speech_input.events(), is_transcript)
+    assert seen[-1] == TranscriptReady("the receptionist")
 
 
 async def test_manual_turns_are_committed_by_the_client(

@@ -16,43 +16,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scenario_engine.domain.slots import Slot, SlotValues
+from scenario_engine.engines.local.answers import bare_answer
+from scenario_engine.engines.local.english_goals import goal_object
+from scenario_engine.engines.local.inference import PHONE_CALL, on_the_phone
 from scenario_engine.engines.local.korean_reading import read_korean
 from scenario_engine.engines.local.lexicon import KoreanLexicon, load_lexicon
-from scenario_engine.engines.local.matcher import KO_PARTICLES, AliasMatcher, Entry, Mention
+from scenario_engine.engines.local.matcher import AliasMatcher, Entry, Mention
+from scenario_engine.engines.local.mention_grammar import (
+    ANTI,
+    GOAL_MODIFIERS,
+    MODIFIED_NOUNS,
+    negated,
+    negated_at,
+    negated_korean,
+    place_compound,
+    said_words,
+)
+from scenario_engine.engines.local.mention_grammar import frame as frame_of
+from scenario_engine.engines.local.mention_grammar import (
+    segments as segments_of,
+)
 from scenario_engine.engines.local.morphology import warm_up
 from scenario_engine.engines.local.normalize import (
-    CLAUSE,
-    POSSESSIVES,
-    SKIP_WORDS,
     is_hangul,
     tokenize,
 )
-from scenario_engine.engines.local.patterns import (
-    CORRECTION_WORDS,
-    KO_NEGATORS,
-    KO_PARTNER_ENDINGS,
-    KO_PLACE_ENDINGS,
-    KO_TRAILING_ENDINGS,
-    MOTION_VERBS,
-    NEGATION_GAP,
-    NEGATORS,
-    NON_ANSWER_PARTS,
-    NON_ANSWERS,
-    NOT_A_PLACE_BEFORE,
-    PLACE_PREPOSITIONS,
-    TALK_VERBS,
-    TRAILING_NOISE,
-    strip_injections,
-)
-from scenario_engine.engines.local.phrases import capture_phrases, finish
+from scenario_engine.engines.local.patterns import strip_injections
+from scenario_engine.engines.local.phrases import capture_phrases
 from scenario_engine.engines.local.vocabulary import (
+    GENERIC,
     GENERIC_STAFF,
     STRONG,
     Vocabulary,
     load_vocabulary,
 )
 
-_ANTI = "anti"
 _ANALYSED = STRONG + 1
 """Strength of a place or partner read from Korean morphology: its particle says the slot."""
 _LAST_RANK = 1 << 16
@@ -64,7 +62,6 @@ def _analysed_rank(slot: Slot) -> tuple[int, int]:
     vocabulary alias that names the action and loses the tie, since those aliases were written
     for their exact phrases ("짐 부치" -> check a bag)."""
     return (STRONG, _LAST_RANK) if slot is Slot.GOAL else (_ANALYSED, 0)
-_MAX_BARE_WORDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +74,8 @@ class _Candidate:
     strength: int
     start: int
     rank: int
+    said: str | None = None
+    """The English words the learner used for a vocabulary value ("salesman" for sales clerk)."""
 
 
 class SlotExtractor:
@@ -91,6 +90,7 @@ class SlotExtractor:
         self._matcher = AliasMatcher(vocabulary)
         self._typical = vocabulary.typical_by_place()
         self._staff = vocabulary.staff_by_place()
+        self._implied_places = dict(vocabulary.implied_places)
 
     def extract(self, text: str, awaiting: Slot | None = None) -> SlotValues:
         """Slots stated in ``text``; ``awaiting`` is the slot the service just asked about."""
@@ -98,31 +98,45 @@ class SlotExtractor:
         if not tokens:
             return SlotValues()
         mentions = self._merge_staff(tokens, self._matcher.find(tokens))
-        segments = _segments(tokens)
+        segments = segments_of(tokens)
         candidates = [
             candidate
             for mention in mentions
-            if not _negated(tokens, mention)
+            if not negated(tokens, mention)
             for candidate in self._candidates(tokens, mention, segments, awaiting)
         ]
-        for phrase in capture_phrases(tokens, mentions):
-            if not _negated_at(tokens, phrase.start):
+        weak = GENERIC if awaiting is None else -1  # "meeting" alone is not a business meeting
+        candidates = [
+            c for c in candidates
+            if (c.slot is not Slot.GOAL or c.strength == STRONG or awaiting is Slot.GOAL)
+            and not (c.slot is Slot.PLACE and c.strength == weak)
+        ]
+        phrases = capture_phrases(tokens, mentions)
+        objects = [range(p.start + 1, p.end + 1) for p in phrases if p.slot is Slot.GOAL]
+        candidates = [c for c in candidates if not (  # "looking for an apartment": the object
+            c.slot is Slot.PLACE and not c.framed
+            and any(c.start in span and goal_object(tokens, span.start, c.start)
+                    for span in objects))]
+        for phrase in phrases:
+            if not negated_at(tokens, phrase.start):
+                composed = phrase.slot is Slot.GOAL  # the learner's own verb and object
                 candidates.append(
-                    _Candidate(phrase.slot, phrase.value, segments[phrase.start], False, True,
-                               STRONG, phrase.start, 0)
+                    _Candidate(phrase.slot, phrase.value, segments[phrase.start], composed,
+                               True, STRONG, phrase.start, 0)
                 )
         korean = any(is_hangul(token) for token in tokens)
         if korean:
             for phrase in read_korean(tokens, self._lexicon):
-                if not _negated_korean(tokens, phrase.end):
+                if not negated_korean(tokens, phrase.end):
                     strength, rank = _analysed_rank(phrase.slot)
+                    framed = phrase.framed and phrase.slot is not Slot.GOAL
                     candidates.append(
                         _Candidate(phrase.slot, phrase.value, segments[phrase.start], True,
-                                   phrase.slot is not Slot.GOAL, strength, phrase.start, rank)
+                                   framed, strength, phrase.start, rank)
                     )
-        values = self._choose(candidates)
+        values = self._choose(candidates, tokens, awaiting)
         if awaiting is not None and values.is_empty():
-            values = values.with_value(awaiting, _bare_answer(tokens, awaiting))
+            values = values.with_value(awaiting, bare_answer(tokens, awaiting))
         return _english_only(values)
 
     def _merge_staff(self, tokens: list[str], mentions: list[Mention]) -> list[Mention]:
@@ -148,7 +162,7 @@ class SlotExtractor:
     def _candidates(
         self, tokens: list[str], mention: Mention, segments: list[int], awaiting: Slot | None
     ) -> list[_Candidate]:
-        frame = _frame(tokens, mention)
+        frame = frame_of(tokens, mention)
         slots = mention.slots()
         if len(slots) > 1:
             if isinstance(frame, Slot) and frame in slots:
@@ -157,15 +171,26 @@ class SlotExtractor:
                 slots = {awaiting}
             else:
                 slots = {mention.entries[0].slot}
+        following = tokens[mention.end + 1] if mention.end + 1 < len(tokens) else ""
+        if following in MODIFIED_NOUNS and not mention.rest:
+            return []  # "driver license", "bus pass": the word only describes another noun
+        before = tokens[mention.start - 1] if mention.start else ""
+        if before in GOAL_MODIFIERS:
+            slots.discard(Slot.GOAL)  # "late checkout" asks for more than "check out"
+        said = said_words(tokens, mention)
+        compound = place_compound(tokens, mention) if frame == Slot.PLACE else None
         return [
             _Candidate(entry.slot, entry.canonical, segments[mention.start], True,
-                       frame == entry.slot, entry.strength, mention.start, entry.rank)
+                       frame == entry.slot, entry.strength, mention.start, entry.rank,
+                       said if entry.slot is Slot.PARTNER else compound)
             for entry in mention.entries
-            if entry.slot in slots and not (entry.slot is Slot.PLACE and frame == _ANTI)
+            if entry.slot in slots and not (entry.slot is Slot.PLACE and frame == ANTI)
         ]
 
-    def _choose(self, candidates: list[_Candidate]) -> SlotValues:
-        def best(slot: Slot, typical: frozenset[str]) -> str | None:
+    def _choose(
+        self, candidates: list[_Candidate], tokens: list[str], awaiting: Slot | None
+    ) -> SlotValues:
+        def best(slot: Slot, typical: frozenset[str]) -> _Candidate | None:
             own = [c for c in candidates if c.slot is slot]
             if not own:
                 return None
@@ -173,77 +198,53 @@ class SlotExtractor:
                 own,
                 key=lambda c: (c.segment, c.from_vocabulary, c.framed, c.strength,
                                c.value in typical, -c.start, -c.rank),
-            ).value
+            )
 
         stated = frozenset(c.value for c in candidates if c.slot is not Slot.PLACE)
         places = [c for c in candidates if c.slot is Slot.PLACE]
         fitting = frozenset(c.value for c in places if self._typical_of(c.value) & stated)
-        place = best(Slot.PLACE, fitting)
+        chosen_place = best(Slot.PLACE, fitting)
+        place = chosen_place.value if chosen_place else None
         typical = self._typical_of(place) if place else frozenset()
-        return SlotValues(place, best(Slot.PARTNER, typical), best(Slot.GOAL, typical))
+        partner = best(Slot.PARTNER, typical)
+        goal = best(Slot.GOAL, typical)
+        partner_value = self._partner_value(partner, place, awaiting is Slot.PARTNER)
+        if chosen_place and chosen_place.said:
+            place = chosen_place.said
+        if on_the_phone(tokens):
+            place = PHONE_CALL
+        if place is None and partner is not None:
+            place = self._implied_places.get(partner.value)
+        return SlotValues(place, partner_value, goal.value if goal else None)
+
+    def _partner_value(
+        self, partner: _Candidate | None, place: str | None, asked: bool
+    ) -> str | None:
+        """The words the learner used for the partner, or the place's own staff for a bare
+        "staff"/"직원" at a known place ("카페에서 직원한테" -> barista)."""
+        if partner is None:
+            return None
+        if partner.value == GENERIC_STAFF and not asked:
+            return self._staff_of(place) if place else None  # a bare "staff": ask who
+        typical = self._typical_of(place) if place else frozenset()
+        if partner.said is None or (
+            partner.value in typical and partner.value.endswith(" " + partner.said)
+        ):
+            return partner.value  # "the driver" in a taxi: the place says which driver
+        return partner.said
+
+    def _staff_of(self, place: str) -> str:
+        """The staff of ``place`` or of the vocabulary place it starts with ("hotel front
+        desk" -> receptionist), else "<place> staff"."""
+        words = place.split()
+        for size in range(len(words), 0, -1):
+            staff = self._staff.get(" ".join(words[:size]))
+            if staff:
+                return staff
+        return f"{place} staff"
 
     def _typical_of(self, place: str) -> frozenset[str]:
         return self._typical.get(place, frozenset())
-
-
-def _segments(tokens: list[str]) -> list[int]:
-    """For each token, how many corrections precede it ("no wait", "I mean", "아니")."""
-    segments: list[int] = []
-    count = 0
-    for index, token in enumerate(tokens):
-        segments.append(count)
-        if token in CORRECTION_WORDS or (token == "mean" and index and tokens[index - 1] == "i"):
-            count += 1
-    return segments
-
-
-def _frame(tokens: list[str], mention: Mention) -> Slot | str | None:
-    """Which slot the surrounding grammar puts the mention in, or ``_ANTI`` for "for a X"."""
-    rest = mention.rest
-    if not rest and mention.end + 1 < len(tokens) and tokens[mention.end + 1] in KO_PARTICLES:
-        rest = tokens[mention.end + 1]  # "airport 에서": an English noun, a Korean particle
-    if rest.startswith(KO_PARTNER_ENDINGS):
-        return Slot.PARTNER
-    if rest.startswith(KO_PLACE_ENDINGS):
-        return Slot.PLACE
-    index, seen = mention.start - 1, 0
-    while index >= 0 and seen < 2 and tokens[index] != CLAUSE:
-        token = tokens[index]
-        if token in SKIP_WORDS or token in POSSESSIVES:
-            index -= 1
-            continue
-        if token in PLACE_PREPOSITIONS:
-            return Slot.PLACE
-        if token == "to":
-            before = tokens[index - 1] if index else ""
-            if before in MOTION_VERBS:
-                return Slot.PLACE
-            return Slot.PARTNER if before in TALK_VERBS else None
-        if token == "with" or token in TALK_VERBS:
-            return Slot.PARTNER
-        if token in NOT_A_PLACE_BEFORE:
-            return _ANTI
-        seen += 1
-        index -= 1
-    return None
-
-
-def _negated(tokens: list[str], mention: Mention) -> bool:
-    """Korean negation follows the value ("은행 말고", "약국이 아니라"), English precedes it."""
-    if mention.rest.startswith(KO_NEGATORS):
-        return True
-    following = tokens[mention.end + 1] if mention.end + 1 < len(tokens) else ""
-    if mention.rest in KO_PARTICLES and following.startswith(KO_NEGATORS):
-        return True
-    return _negated_at(tokens, mention.start)
-
-
-def _negated_korean(tokens: list[str], end: int) -> bool:
-    """A Korean value is negated by what follows it: "은행 말고", "약국이 아니라"."""
-    following = tokens[end + 1 : end + 2]
-    return tokens[end].endswith(KO_NEGATORS[:1]) or any(
-        token.startswith(KO_NEGATORS) for token in following
-    )
 
 
 def _english_only(values: SlotValues) -> SlotValues:
@@ -252,37 +253,3 @@ def _english_only(values: SlotValues) -> SlotValues:
         if any(is_hangul(char) for char in value):
             values = values.with_value(slot, None)
     return values
-
-
-def _negated_at(tokens: list[str], start: int) -> bool:
-    """English negation before a value: "not the bank", "I don't want to check out"."""
-    index = start - 1
-    while index >= 0 and start - index <= 5:
-        token = tokens[index]
-        if token in NEGATORS:
-            return True
-        if token not in NEGATION_GAP:
-            return False
-        index -= 1
-    return False
-
-
-def _bare_answer(tokens: list[str], slot: Slot) -> str | None:
-    """A short answer to the question just asked, taken as the value of the asked slot."""
-    words = [token for token in tokens if token != CLAUSE]
-    joined = " ".join(words)
-    if len(words) > _MAX_BARE_WORDS or any(part in joined for part in NON_ANSWER_PARTS):
-        return None
-    if not any(char.isalpha() for char in joined):
-        return None  # "0", "??": nothing a place, a person or a goal is called
-    if any(word in NEGATORS for word in words) or all(word in NON_ANSWERS for word in words):
-        return None
-    while words and words[-1] in TRAILING_NOISE:
-        words.pop()
-    if words:
-        last = words[-1]
-        for ending in KO_TRAILING_ENDINGS:
-            if last.endswith(ending) and len(last) > len(ending):
-                words[-1] = last.removesuffix(ending)
-                break
-    return finish(words, slot)

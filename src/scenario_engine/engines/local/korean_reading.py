@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from scenario_engine.domain.slots import Slot
 from scenario_engine.engines.local.lexicon import KoreanLexicon
 from scenario_engine.engines.local.morphology import Morpheme, analyse
+from scenario_engine.engines.local.normalize import is_hangul
 from scenario_engine.engines.local.phrases import Phrase
 
 _NOUNS = frozenset({"NNG", "NNP", "SL", "SH", "NR"})
@@ -69,11 +70,17 @@ def read_korean(tokens: list[str], lexicon: KoreanLexicon) -> list[Phrase]:
             value = _translate(lexicon, slot, unit) if slot else None
             if slot and value:
                 phrases.append(Phrase(slot, value, start, end))
+            elif slot is Slot.PARTNER and not unit.english and " " in unit.korean:
+                phrases.extend(_place_and_partner(lexicon, unit, start, end))
+            elif slot is None and unit.korean.count(" ") >= 1 and not unit.english:
+                place = lexicon.noun(Slot.PLACE, unit.korean)  # "여객선 터미널": one place
+                if place:
+                    phrases.append(Phrase(Slot.PLACE, place, start, end, framed=False))
             continue
         obj = _object_of(units, number, morphemes)
         verb = unit.korean
-        if verb in _NOT_GOALS:
-            continue
+        if verb in _NOT_GOALS or _past(after):
+            continue  # "가방을 샀는데": what already happened is background, not the goal
         goal = lexicon.goal(verb, obj.korean if obj and obj.korean else None)
         if goal is None and obj is not None and obj.english and not obj.korean:
             sense = lexicon.verbs.get(verb)
@@ -91,12 +98,15 @@ def _units(morphemes: tuple[Morpheme, ...]) -> list[_Unit]:
     index = 0
     while index < len(morphemes):
         morpheme = morphemes[index]
+        if morpheme.tag in _NOUNS and not _word_like(morpheme):
+            index += 1  # "ㅋㅋ" (laughter, bare jamo) is no noun
+            continue
         if morpheme.tag in _NOUNS:
             korean: list[str] = []
             english: list[str] = []
             first = index
             while index < len(morphemes) and (
-                morphemes[index].tag in _NOUNS
+                (morphemes[index].tag in _NOUNS and _word_like(morphemes[index]))
                 or (morphemes[index].form in _HONORIFICS and morphemes[index].tag in
                     ("XSN", "NNB", "NNG"))
             ):
@@ -115,12 +125,17 @@ def _units(morphemes: tuple[Morpheme, ...]) -> list[_Unit]:
                 continue
             units.append(_Unit("noun", " ".join(korean), " ".join(english), first, index - 1))
             continue
-        if morpheme.tag in ("VV", "VV-R", "VV-I"):
+        if morpheme.tag in ("VV", "VV-R", "VV-I", "VX"):  # "계좌 만들": Kiwi may tag it VX
             units.append(_Unit("verb", morpheme.form, "", index, index))
         elif morpheme.tag in _SPLITS:
             units.append(_Unit("split", "", "", index, index))
         index += 1
     return units
+
+
+def _word_like(morpheme: Morpheme) -> bool:
+    """A Latin word or one with a Hangul syllable, not bare jamo ("ㅋㅋ") or a symbol."""
+    return morpheme.tag == "SL" or any(is_hangul(char) for char in morpheme.form)
 
 
 def _noun_slot(after: tuple[Morpheme, ...]) -> Slot | None:
@@ -152,9 +167,30 @@ def _object_of(units: list[_Unit], number: int, morphemes: tuple[Morpheme, ...])
     return None
 
 
+def _past(after: tuple[Morpheme, ...]) -> bool:
+    """The verb is in the past tense (었/았 right after it)."""
+    return bool(after) and after[0].tag == "EP" and after[0].form in ("었", "았", "였", "ㅆ")
+
+
 def _translate(lexicon: KoreanLexicon, slot: Slot, unit: _Unit) -> str | None:
     if not unit.korean:
         return unit.english or None
+    value = lexicon.noun(slot, unit.korean)
     if unit.english:
-        return None  # "check-in counter 직원": the English words are read by the English rules
-    return lexicon.noun(slot, unit.korean)
+        # "restaurant 사장님" is an owner; "check-in counter 직원" is left to the English rules
+        return value if value and value != "staff" else None
+    return value
+
+
+def _place_and_partner(lexicon: KoreanLexicon, unit: _Unit, start: int, end: int) -> list[Phrase]:
+    """ "세탁소 사장님께": the person of a place, named with it; a bare 직원 there is that
+    place's staff ("이삿짐센터 직원"). The place itself is not taken for where the learner is:
+    they may be calling it."""
+    modifier, head = unit.korean.rsplit(" ", 1)
+    place = lexicon.noun(Slot.PLACE, modifier)
+    partner = lexicon.noun(Slot.PARTNER, head)
+    if place is None or partner is None:
+        return []
+    if partner == "staff":
+        partner = f"{place} staff"
+    return [Phrase(Slot.PARTNER, partner, start, end)]

@@ -68,8 +68,12 @@ def build_lexicon(raw: dict[str, object], vocabulary: Vocabulary) -> KoreanLexic
     """The lexicon from its data, with the vocabulary's Korean place and partner aliases."""
     places = dict(_folded(vocabulary, Slot.PLACE))
     partners = dict(_folded(vocabulary, Slot.PARTNER))
-    places.update({k.replace(" ", ""): v for k, v in _table(raw, "places").items()})
-    partners.update({k.replace(" ", ""): v for k, v in _table(raw, "partners").items()})
+    for known, name in ((places, "places"), (partners, "partners")):
+        own = {k.replace(" ", ""): v for k, v in _table(raw, name).items()}
+        twins = sorted(set(own) & set(known))
+        if twins:
+            raise ValueError(f"lexicon {name} repeat vocabulary aliases: {twins}")
+        known.update(own)
     objects = {k.replace(" ", ""): v for k, v in _table(raw, "objects").items()}
     verbs = {
         key: VerbSense(sense.get("object"), sense.get("alone"))

@@ -2,8 +2,8 @@
 
 Deterministic and offline: extraction is the bilingual SlotExtractor; it writes no reply of
 its own, so the builder speaks the domain's templates (``phrasing``), which is what a rule
-engine would write anyway. Extraction runs in a worker thread because Korean morphology holds
-the GIL for its whole call: the event loop waits for the thread's result, never for the load.
+engine would write anyway. Extraction runs in a worker thread: it waits there for the Korean
+analyzer's process (``morphology``), so the event loop never waits for it.
 """
 
 from __future__ import annotations

@@ -2,25 +2,39 @@
 
 Korean glues particles and endings to words ("은행에서", "만드는"), so slots are read from
 morphemes, not from words: 에서 after a noun marks a place, 한테/께/이랑 a partner, a verb and
-its object a goal. The analyzer's model ships inside the pinned ``kiwipiepy-model`` wheel; it
-takes ~1.7 s to load and its first analysis another ~2 s, so ``warm_up`` does both at start-up
-(the engine calls it when it is built) and never on a learner's turn.
+its object a goal. The analyzer's model ships inside the pinned ``kiwipiepy-model`` wheel.
 
-Kiwi holds the GIL while it analyses (~0.5 ms a sentence), so the local LLM runs extraction in
-a worker thread: the event loop waits at most one analysis, never the load.
+Kiwi holds the GIL while it loads (~4 s with its first analysis) and while it analyses, so it
+runs in a process of its own (``morphology_worker``), started and warmed by ``warm_up`` when
+the engine is built, never on a learner's turn. A caller waits on a pipe, which leaves the
+GIL, and so the event loop, free. Each analysis has a deadline; a worker that misses it or
+dies is replaced, and that one text gets no morphemes (its Korean fills no slot: the
+follow-up question asks) rather than an error.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
+import logging
+import select
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import IO
 
 from lemminflect import getAllLemmas
 
-_lock = threading.Lock()
-_kiwi: Any = None
+from scenario_engine.engines.local.morphology_worker import READY
+
+START_DEADLINE_S = 120.0
+"""Loading takes ~4 s on an idle core; a loaded CI machine can take many times that."""
+ANALYSIS_DEADLINE_S = 5.0
+"""An analysis takes ~0.5 ms; this only bounds a stuck worker."""
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,29 +47,111 @@ class Morpheme:
     start: int
 
 
-def _analyzer() -> Any:
-    global _kiwi
-    if _kiwi is None:
-        with _lock:
-            if _kiwi is None:
-                from kiwipiepy import Kiwi
+class MorphologyWorkerError(RuntimeError):
+    """The analyzer's process did not start or did not answer in time."""
 
-                kiwi = Kiwi()
-                kiwi.tokenize("은행에서 직원한테 계좌를 만들고 싶어요")  # the first call loads more
-                _kiwi = kiwi
-    return _kiwi
+
+class _Worker:
+    """The analyzer's process, shared by every extractor of this process; one request at a
+    time (a lock), since each is a line out and a line back."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[str] | None = None
+
+    def ensure_started(self) -> None:
+        with self._lock:
+            self._start_if_needed()
+
+    def analyse(self, text: str) -> tuple[Morpheme, ...]:
+        with self._lock:
+            process = self._start_if_needed()
+            assert process.stdin is not None and process.stdout is not None
+            try:
+                clean = text.encode("utf-8", "replace").decode("utf-8")  # no lone surrogates
+                process.stdin.write(json.dumps(clean) + "\n")
+                process.stdin.flush()
+                line = _read_line(process.stdout, ANALYSIS_DEADLINE_S)
+            except (OSError, MorphologyWorkerError):
+                self._stop()
+                raise MorphologyWorkerError("the Korean analyzer did not answer") from None
+        return tuple(Morpheme(form, tag, start) for form, tag, start in json.loads(line))
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _start_if_needed(self) -> subprocess.Popen[str]:
+        if self._process is not None and self._process.poll() is None:
+            return self._process
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scenario_engine.engines.local.morphology_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        assert process.stdout is not None
+        try:
+            ready = _read_line(process.stdout, START_DEADLINE_S)
+        except MorphologyWorkerError:
+            process.kill()
+            raise
+        if ready.strip() != READY:
+            process.kill()
+            raise MorphologyWorkerError(f"the Korean analyzer did not start: {ready[:80]!r}")
+        self._process = process
+        return process
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+
+
+def _read_line(stream: IO[str], deadline_s: float) -> str:
+    """One line from the worker, or ``MorphologyWorkerError`` after ``deadline_s``."""
+    readable, _, _ = select.select([stream], [], [], deadline_s)
+    if not readable:
+        raise MorphologyWorkerError(f"no answer from the Korean analyzer in {deadline_s:.0f} s")
+    line = stream.readline()
+    if not line:
+        raise MorphologyWorkerError("the Korean analyzer exited")
+    return line
+
+
+_WORKER = _Worker()
+atexit.register(_WORKER.stop)
 
 
 def warm_up() -> None:
-    """Load Kiwi's model and lemminflect's dictionary and run a first analysis with each, so
-    that no learner's turn pays for either (~4 s together)."""
-    _analyzer()
+    """Start the analyzer's process (and load lemminflect's dictionary), so that no learner's
+    turn pays for either."""
+    _WORKER.ensure_started()
     getAllLemmas("started")
 
 
+def stop() -> None:
+    """Stop the analyzer's process (it is started again when next needed)."""
+    _WORKER.stop()
+
+
 @lru_cache(maxsize=2048)
+def _cached(text: str) -> tuple[Morpheme, ...]:
+    return _WORKER.analyse(text)
+
+
 def analyse(text: str) -> tuple[Morpheme, ...]:
-    """The morphemes of ``text`` (cached: the fallback re-reads every turn of a dialog)."""
-    return tuple(
-        Morpheme(token.form, str(token.tag), token.start) for token in _analyzer().tokenize(text)
-    )
+    """The morphemes of ``text``; cached, as the fallback re-reads every turn of a dialog.
+    A failed analysis gives none (and is not cached)."""
+    try:
+        return _cached(text)
+    except MorphologyWorkerError as exc:
+        logger.warning("Korean analysis failed (%s); the text is read without it", exc)
+        return ()
+
+
+def clear_cache() -> None:
+    """Forget cached analyses (the benchmark times uncached ones)."""
+    _cached.cache_clear()

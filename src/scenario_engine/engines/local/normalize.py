@@ -87,6 +87,15 @@ def is_hangul(token: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
+def lemmas_of(token: str) -> dict[str, tuple[str, ...]]:
+    """lemminflect's base forms of an English word by part of speech ({"VERB": ("buy",)}),
+    cached: the rules ask about the same few hundred words all the time."""
+    if not (token.isascii() and token.isalpha()):
+        return {}
+    return dict(getAllLemmas(token))
+
+
+@lru_cache(maxsize=8192)
 def english_forms(token: str) -> tuple[str, ...]:
     """The token and every base form it may be an inflection of ("bought" -> "buy").
 
@@ -98,7 +107,7 @@ def english_forms(token: str) -> tuple[str, ...]:
     if token in _COLLOQUIAL:
         forms.append(_COLLOQUIAL[token])
     elif token.isascii() and token.isalpha():
-        for lemmas in getAllLemmas(token).values():
+        for lemmas in lemmas_of(token).values():
             forms.extend(lemmas)
         if len(forms) == 1 and len(token) > 3:
             for upos in ("NOUN", "VERB"):

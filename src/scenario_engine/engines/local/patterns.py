@@ -100,7 +100,8 @@ NOT_PLACES = frozenset(
      "addition", "minute", "minutes", "hour", "hours", "week", "weeks", "year", "years", "day",
      "days", "touch", "charge", "advance", "public", "danger", "pain", "bed", "way", "mind",
      "end", "beginning", "middle", "least", "all", "first", "last", "once", "person", "rush",
-     "future", "past", "meantime", "class", "sure", "good", "bad", "fine", "tired", "lost"}
+     "future", "past", "meantime", "class", "sure", "good", "bad", "fine", "tired", "lost",
+     "shower", "bath", "detail", "total", "cash"}
 )
 NOT_PARTNERS = frozenset(
     {"me", "you", "him", "her", "them", "it", "us", "someone", "somebody", "anyone", "anybody",
@@ -127,7 +128,7 @@ GOAL_VERBS = frozenset(
 )
 NOT_GOAL_VERBS = frozenset(
     {"talk", "speak", "chat", "be", "know", "say", "tell", "practice", "practise", "do",
-     "have"}
+     "have", "call"}
 )
 """Words that never start a goal by themselves ("I want to talk to..." names a partner)."""
 

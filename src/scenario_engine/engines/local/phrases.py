@@ -12,6 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scenario_engine.domain.slots import Slot
+from scenario_engine.engines.local.english_goals import (
+    gerund_goal_start,
+    shape_goal,
+    verb_lemma,
+)
 from scenario_engine.engines.local.matcher import Mention
 from scenario_engine.engines.local.normalize import (
     CLAUSE,
@@ -26,7 +31,6 @@ from scenario_engine.engines.local.patterns import (
     LEADING_NOISE,
     MAX_PHRASE_CHARS,
     MAX_PHRASE_WORDS,
-    NOT_GOAL_VERBS,
     NOT_PARTNERS,
     NOT_PLACE_STARTS,
     NOT_PLACES,
@@ -39,6 +43,7 @@ _GOAL_STOPS = frozenset(
      "at", "from", "who", "which", "while", "when", "since", "if", "no", "not", "wait",
      "sorry", "actually", "talking", "speaking"}
 )
+_NEEDS_TO = frozenset({"say", "saying", "explain", "explaining", "complain", "complaining"})
 _DANGLING = SKIP_WORDS | POSSESSIVES | {"of", "to", "for"}
 _NOT_PLACE_AFTER = frozenset({"look", "looking", "good", "bad", "great", "interested", "check"})
 
@@ -51,6 +56,8 @@ class Phrase:
     value: str
     start: int
     end: int
+    framed: bool = True
+    """False for a value no frame introduced (a Korean compound noun without a particle)."""
 
 
 def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
@@ -71,6 +78,8 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
             phrases.extend(_capture(tokens, index + 1, Slot.PLACE, covered))
         elif token in TALK_VERBS:
             linked = index + 1 < len(tokens) and tokens[index + 1] in ("to", "with")
+            if not linked and token in _NEEDS_TO:
+                continue  # "what to say yet": "say" names a listener only with "to"
             after = index + 2 if linked else index + 1
             phrases.extend(_capture(tokens, after, Slot.PARTNER, covered))
         elif token == "with" and index + 1 < len(tokens) and tokens[index + 1] in POSSESSIVES:
@@ -80,7 +89,8 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
             for index in range(phrase.start, phrase.end + 1):
                 covered.setdefault(index, set()).add(Slot.PARTNER)
     for index in range(len(tokens)):
-        start = None if index in covered else _goal_start(tokens, index)
+        other = covered.get(index, set()) - {Slot.GOAL}  # a goal may start on a goal alias
+        start = None if other else _goal_start(tokens, index)
         if start is not None:
             phrases.extend(_capture(tokens, start, Slot.GOAL, covered))
     return phrases
@@ -98,6 +108,11 @@ def finish(words: list[str], slot: Slot) -> str | None:
 
 
 def _goal_start(tokens: list[str], index: int) -> int | None:
+    if gerund_goal_start(tokens, index):
+        return index
+    after = tokens[index + 1] if index + 1 < len(tokens) else ""
+    if tokens[index] in ("need", "want") and verb_lemma(after) in GOAL_VERBS:
+        return index + 1  # "I need order pizza": a learner's "need to" without "to"
     for trigger in GOAL_TRIGGERS:
         if tuple(tokens[index : index + len(trigger)]) == trigger:
             return index + len(trigger)
@@ -123,7 +138,7 @@ def _capture(
         if token in stops or is_hangul(token):
             break
         slots_here = covered.get(index, set())
-        if slot in slots_here:
+        if slot in slots_here and slot is not Slot.GOAL:
             return []  # the vocabulary already names this value
         if slots_here and slot is Slot.GOAL and Slot.PARTNER in slots_here:
             if words and words[-1] in SKIP_WORDS | POSSESSIVES:
@@ -143,7 +158,10 @@ def _capture(
         return []
     if slot is Slot.PARTNER and any(word in NOT_PARTNERS for word in words):
         return []
-    if slot is Slot.GOAL and any(form in NOT_GOAL_VERBS for form in english_forms(words[0])):
-        return []
+    if slot is Slot.GOAL:
+        shaped = shape_goal(words)
+        if shaped is None:
+            return []
+        words = shaped
     value = finish(words, slot)
     return [Phrase(slot, value, start, index - 1)] if value else []

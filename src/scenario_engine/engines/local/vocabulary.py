@@ -90,6 +90,9 @@ class Vocabulary(BaseModel):
     partners: tuple[Term, ...]
     goals: tuple[Term, ...]
     settings: tuple[Setting, ...]
+    implied_places: dict[str, str] = Field(default_factory=dict)
+    """Partners whose place goes without saying ("taxi driver" -> taxi), used only when the
+    learner named no place; a partner found at several places (a receptionist) is not here."""
 
     @model_validator(mode="after")
     def _check_references(self) -> Vocabulary:
@@ -106,6 +109,9 @@ class Vocabulary(BaseModel):
         for place in self.places:
             if place.staff is not None and place.staff not in partners:
                 raise ValueError(f"place {place.canonical!r}: unknown staff {place.staff!r}")
+        for who, where in self.implied_places.items():
+            if who not in partners or where not in places:
+                raise ValueError(f"implied place {who!r} -> {where!r} names unknown values")
         for setting in self.settings:
             unknown = (
                 ({setting.place} - places)

@@ -9,7 +9,7 @@ the ordering of transcripts without a socket.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Literal
 
 from openai.types.realtime import (
     ConversationItemInputAudioTranscriptionCompletedEvent,
@@ -17,6 +17,9 @@ from openai.types.realtime import (
     InputAudioBufferCommittedEvent,
     RealtimeErrorEvent,
     RealtimeServerEvent,
+)
+from openai.types.realtime.realtime_transcription_session_audio_input_turn_detection_param import (
+    RealtimeTranscriptionSessionAudioInputTurnDetectionParam as TurnDetectionParam,
 )
 from openai.types.realtime.realtime_transcription_session_create_request_param import (
     RealtimeTranscriptionSessionCreateRequestParam,
@@ -54,12 +57,25 @@ def append_event(audio_b64: str) -> str:
     return '{"type":"input_audio_buffer.append","audio":"' + audio_b64 + '"}'
 
 
+def turn_detection(
+    kind: Literal["server_vad", "semantic_vad"],
+    silence_ms: int,
+    eagerness: Literal["auto", "low", "medium", "high"],
+) -> TurnDetectionParam:
+    """Upstream turn detection: ``server_vad`` ends a turn after ``silence_ms`` of silence;
+    ``semantic_vad`` lets a model judge whether the learner finished (``eagerness``).
+    Neither creates responses: this is a transcription session."""
+    if kind == "semantic_vad":
+        return {"type": "semantic_vad", "eagerness": eagerness}
+    return {"type": "server_vad", "silence_duration_ms": silence_ms}
+
+
 def transcription_session(
-    model: str, server_vad: bool, language: str | None = None
+    model: str, detection: TurnDetectionParam | None, language: str | None = None
 ) -> RealtimeTranscriptionSessionCreateRequestParam:
     """The ``session.update`` payload (GA shape) for a transcription-only session.
 
-    With ``server_vad`` off, ``turn_detection`` is ``null`` and the client's commit ends a turn.
+    With ``detection`` None, ``turn_detection`` is ``null`` and the client's commit ends a turn.
     """
     transcription = {"model": model, **({"language": language} if language else {})}
     return {
@@ -68,7 +84,7 @@ def transcription_session(
             "input": {
                 "format": {"type": "audio/pcm", "rate": REALTIME_SAMPLE_RATE},
                 "transcription": transcription,  # type: ignore[typeddict-item]
-                "turn_detection": {"type": "server_vad"} if server_vad else None,
+                "turn_detection": detection,
             }
         },
     }

@@ -28,6 +28,9 @@ from openai.types.realtime import (
     RealtimeErrorEvent,
     RealtimeServerEvent,
 )
+from openai.types.realtime.realtime_transcription_session_audio_input_turn_detection_param import (
+    RealtimeTranscriptionSessionAudioInputTurnDetectionParam as TurnDetectionParam,
+)
 from openai.types.websocket_reconnection import ReconnectingEvent, ReconnectingOverrides
 from websockets.exceptions import WebSocketException
 
@@ -77,14 +80,14 @@ class OpenAISpeechInput:
         client: AsyncOpenAI,
         *,
         transcription_model: str,
-        server_vad: bool,
+        detection: TurnDetectionParam | None,
         timeout_s: float,
         reconnect: ReconnectPolicy | None = None,
         language: str | None = None,
     ) -> None:
         self._client = client
-        self._session_config = transcription_session(transcription_model, server_vad, language)
-        self._server_vad = server_vad
+        self._session_config = transcription_session(transcription_model, detection, language)
+        self._server_vad = detection is not None
         self._timeout_s = timeout_s
         self._reconnect = reconnect or ReconnectPolicy()
         self._budget = ReconnectBudget(

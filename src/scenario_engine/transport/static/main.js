@@ -155,6 +155,11 @@ function handleEvent(event) {
     case "response.audio.done":
       player.finishReply();
       break;
+    case "response.audio.cancelled":
+      // Barge-in: the learner speaks over the reply; drop what is buffered, at once.
+      player.stop();
+      setState("listening");
+      break;
     case "response.audio_transcript.done":
       view.addTurn("service", event.transcript, dialog.phase === "role_play" ? dialog.partner : null);
       if (!player.busy && dialog.state !== "speaking") setState(restingState());

@@ -32,6 +32,8 @@ export class Microphone {
       // Echo cancellation keeps the service's own reply (from the speakers) out of the turn;
       // noise suppression is off because it smears speech for the recognizer (measured with
       // pocketsphinx through Chromium: words were lost with it on, none with it off).
+      // Echo cancellation keeps the reply from the speakers out of the service, which would
+      // otherwise hear it as the learner speaking over the reply (barge-in).
       this.stream = await navigator.mediaDevices.getUserMedia({
         audio: { channelCount: 1, echoCancellation: true, noiseSuppression: false, autoGainControl: true },
       });

@@ -58,9 +58,11 @@ export class Player {
     this.#checkIdle();
   }
 
+  /** Stop at once and forget what is scheduled (a new reply then starts without a gap). */
   stop() {
     for (const source of this.playing) source.stop();
     this.playing.clear();
+    this.nextStart = 0;
     clearTimeout(this.watchdog);
     this.watchdog = null;
     this.replyDone = false;

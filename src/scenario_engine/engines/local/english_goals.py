@@ -1,0 +1,97 @@
+"""English goals from their grammar: a verb, its object and at most one complement.
+
+"I need order pizza for delivery by phone" is the goal "order pizza for delivery", and
+"Practice: returning a shirt" is "return a shirt": learners (and the people who grade them)
+name the goal with the words of the utterance, so a goal made of those words is right more
+often than a vocabulary category ("order food", "return an item"). The verb is turned into
+its base form by lemminflect; a phrase without a verb of a goal, or a verb alone, is no goal.
+"""
+
+from __future__ import annotations
+
+from scenario_engine.engines.local.normalize import lemmas_of
+from scenario_engine.engines.local.patterns import GOAL_VERBS, NOT_GOAL_VERBS
+
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "some", "any"})
+_COMPLEMENTS = frozenset({"to", "for", "with", "about", "into", "from", "on", "of"})
+_ENDS = frozenset({"at", "in", "by", "because", "since", "before", "after", "and", "or", "but",
+                   "so", "if", "when", "then", "please", "today", "tomorrow", "now", "here"})
+_PARTICLES = frozenset({"up", "out", "in", "off", "back", "down", "over", "on"})
+_COMPLEMENT_WORDS = 3
+_CONTROL_VERBS = frozenset({"try", "want", "need", "plan", "hope", "like", "love", "go", "have"})
+"""Verbs before "to" whose goal is the verb after: "trying to order a beer"."""
+_WH = frozenset({"how", "where", "what", "which", "when", "why", "if", "whether", "who"})
+_TRAILING = frozenset({"a", "an", "the", "my", "our", "your", "his", "her", "their", "some"})
+_NOT_GERUND_AFTER = frozenset({"is", "are", "was", "been", "keep", "stop", "the", "a", "my",
+                               "for", "of", "without", "before", "after", "when", "while"})
+"""A "-ing" after these is no goal: "the bus is leaving", "the shopping", "after checking"."""
+
+
+def verb_lemma(word: str) -> str | None:
+    lemmas = lemmas_of(word).get("VERB")
+    return lemmas[0] if lemmas else None
+
+
+def gerund_goal_start(tokens: list[str], index: int) -> bool:
+    """ "Buying a train ticket...", "Practice: returning a shirt", "I'm paying with card"."""
+    token = tokens[index]
+    if not token.endswith("ing") or (index and tokens[index - 1] in _NOT_GERUND_AFTER):
+        return False
+    return verb_lemma(token) in GOAL_VERBS
+
+
+def shape_goal(words: list[str]) -> list[str] | None:
+    """The goal in ``words`` (which start where a goal may start), or ``None``."""
+    if not words:
+        return None
+    verb = verb_lemma(words[0])
+    if verb in _CONTROL_VERBS and len(words) > 2 and words[1] == "to":
+        return shape_goal(words[2:])
+    if verb is None or verb in NOT_GOAL_VERBS:
+        return None
+    shaped = [verb]
+    rest = [word for word in words[1:] if word not in _DEMONSTRATIVES]
+    if rest and _bare_verb(rest[0]):
+        return None  # "asking the concierge recommend...": no object to keep
+    wh = next((i for i, word in enumerate(rest) if word in _WH), None)
+    if wh is not None and not (wh + 1 < len(rest) and rest[wh + 1] == "to"):
+        rest = rest[:wh]  # "ask if this bus goes...": the question itself is no phrase to keep
+    if rest and rest[0] in _PARTICLES and not _is_object_start(rest):
+        shaped.append(rest.pop(0))  # "sign up", "pick up", "check out"
+    complement = 0
+    for word in rest:
+        if word in _ENDS or (complement and word in _COMPLEMENTS):
+            break
+        if word in _COMPLEMENTS:
+            complement = 1
+        elif complement and word not in _TRAILING:
+            complement += 1
+            if complement > _COMPLEMENT_WORDS + 1:
+                break
+        shaped.append(word)
+    while shaped and (shaped[-1] in _COMPLEMENTS or shaped[-1] in _TRAILING):
+        shaped.pop()
+    return shaped if len(shaped) >= 2 else None
+
+
+_PREPOSITIONS = frozenset({"at", "in", "into", "of", "to", "on", "from", "for", "with", "about"})
+_PLACE_AFTER = frozenset({"at", "in", "into", "of", "to", "on", "from"})
+
+
+def goal_object(tokens: list[str], start: int, index: int) -> bool:
+    """Whether ``tokens[index]`` is what a goal starting at ``start`` acts on ("looking for an
+    apartment", "buy a bus pass"), not where it happens ("checking out of the hotel")."""
+    for position in range(index - 1, start - 1, -1):
+        if tokens[position] in _PREPOSITIONS:
+            return tokens[position] not in _PLACE_AFTER
+    return True
+
+
+def _bare_verb(word: str) -> bool:
+    lemmas = lemmas_of(word)
+    return set(lemmas) == {"VERB"} and word not in _PARTICLES
+
+
+def _is_object_start(rest: list[str]) -> bool:
+    """ "check in" is a particle; "sign up for" too; "on the phone" is not a particle."""
+    return rest[0] == "on" and len(rest) > 1 and rest[1] in ("the", "my", "a")

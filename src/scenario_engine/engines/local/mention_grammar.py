@@ -1,0 +1,153 @@
+"""The grammar around a vocabulary mention: which slot its frame says, whether it is negated
+or corrected, and how the learner said it.
+
+"at the X" puts X in the place, "talk to the X" in the partner, "for a X" nowhere; a
+correction ("no wait", "아니") starts a new segment whose values win; "not the bank" and
+"은행 말고" negate the value next to them.
+"""
+
+from __future__ import annotations
+
+from scenario_engine.domain.slots import Slot
+from scenario_engine.engines.local.matcher import KO_PARTICLES, Mention
+from scenario_engine.engines.local.normalize import (
+    CLAUSE,
+    POSSESSIVES,
+    SKIP_WORDS,
+    is_hangul,
+    lemmas_of,
+)
+from scenario_engine.engines.local.patterns import (
+    CORRECTION_WORDS,
+    KO_NEGATORS,
+    KO_PARTNER_ENDINGS,
+    KO_PLACE_ENDINGS,
+    MOTION_VERBS,
+    NEGATION_GAP,
+    NEGATORS,
+    NOT_A_PLACE_BEFORE,
+    PLACE_PREPOSITIONS,
+    TALK_VERBS,
+)
+
+ANTI = "anti"
+"""The frame of a place named after "for", "from", "near"...: not where the learner is."""
+
+GOAL_MODIFIERS = frozenset({"late", "early", "express", "online", "mobile", "self"})
+"""Words before a goal alias that make it a different request: "late checkout"."""
+MODIFIED_NOUNS = frozenset(
+    {"license", "licence", "pass", "card", "fare", "number", "schedule", "route", "app",
+     "account", "insurance", "bill", "receipt", "reservation", "booking", "policy", "rules",
+     "hours", "website", "appointment"}
+)
+_NOT_PERSON_WORDS = frozenset({"desk", "service", "center", "centre", "counter", "support",
+                               "office", "reception", "line"})
+"""Partner aliases ending in these name a place or service ("front desk"): the canonical person
+is said instead."""
+
+
+def said_words(tokens: list[str], mention: Mention) -> str | None:
+    """The mention's English words without determiners, the last one singular."""
+    if mention.rest or any(is_hangul(t) for t in tokens[mention.start : mention.end + 1]):
+        return None
+    words = [t for t in tokens[mention.start : mention.end + 1] if t not in SKIP_WORDS]
+    if not words or words[-1] in _NOT_PERSON_WORDS:
+        return None
+    lemmas = lemmas_of(words[-1]).get("NOUN")
+    if lemmas and words[-1].endswith("s"):
+        words[-1] = lemmas[0]
+    return " ".join(words)
+
+
+def place_compound(tokens: list[str], mention: Mention) -> str | None:
+    """A vocabulary place with the nouns the learner put before it, when there are any:
+    "at the district office" is a district office, not just an office."""
+    if mention.rest:
+        return None
+    index = mention.start - 1
+    words: list[str] = []
+    while index >= 0 and len(words) < 2:
+        token = tokens[index]
+        lemmas = lemmas_of(token)
+        if token in SKIP_WORDS or token in POSSESSIVES or "NOUN" not in lemmas or (
+            "VERB" in lemmas and token.endswith("ing")
+        ) or token in PLACE_PREPOSITIONS:
+            break
+        words.insert(0, token)
+        index -= 1
+    if not words or (index >= 0 and tokens[index] in POSSESSIVES):
+        return None  # "my son school": the noun before is whose place it is
+    return " ".join([*words, *tokens[mention.start : mention.end + 1]])
+
+
+def segments(tokens: list[str]) -> list[int]:
+    """For each token, how many corrections precede it ("no wait", "I mean", "아니")."""
+    segments: list[int] = []
+    count = 0
+    for index, token in enumerate(tokens):
+        segments.append(count)
+        if token in CORRECTION_WORDS or (token == "mean" and index and tokens[index - 1] == "i"):
+            count += 1
+    return segments
+
+
+def frame(tokens: list[str], mention: Mention) -> Slot | str | None:
+    """Which slot the surrounding grammar puts the mention in, or ``ANTI`` for "for a X"."""
+    rest = mention.rest
+    if not rest and mention.end + 1 < len(tokens) and tokens[mention.end + 1] in KO_PARTICLES:
+        rest = tokens[mention.end + 1]  # "airport 에서": an English noun, a Korean particle
+    if rest.startswith(KO_PARTNER_ENDINGS):
+        return Slot.PARTNER
+    if rest.startswith(KO_PLACE_ENDINGS):
+        return Slot.PLACE
+    index, seen = mention.start - 1, 0
+    while index >= 0 and seen < 2 and tokens[index] != CLAUSE:
+        token = tokens[index]
+        if token in SKIP_WORDS or token in POSSESSIVES:
+            index -= 1
+            continue
+        if token in PLACE_PREPOSITIONS:
+            return Slot.PLACE
+        if token == "to":
+            before = tokens[index - 1] if index else ""
+            if before in MOTION_VERBS:
+                return Slot.PLACE
+            return Slot.PARTNER if before in TALK_VERBS else ANTI  # "directions to the X"
+        if token == "with" or token in TALK_VERBS:
+            return Slot.PARTNER
+        if token in NOT_A_PLACE_BEFORE:
+            return ANTI
+        seen += 1
+        index -= 1
+    return None
+
+
+def negated(tokens: list[str], mention: Mention) -> bool:
+    """Korean negation follows the value ("은행 말고", "약국이 아니라"), English precedes it."""
+    if mention.rest.startswith(KO_NEGATORS):
+        return True
+    following = tokens[mention.end + 1] if mention.end + 1 < len(tokens) else ""
+    if mention.rest in KO_PARTICLES and following.startswith(KO_NEGATORS):
+        return True
+    return negated_at(tokens, mention.start)
+
+
+def negated_korean(tokens: list[str], end: int) -> bool:
+    """A Korean value is negated by what follows it: "은행 말고", "약국이 아니라"."""
+    following = tokens[end + 1 : end + 2]
+    return tokens[end].endswith(KO_NEGATORS[:1]) or any(
+        token.startswith(KO_NEGATORS) for token in following
+    )
+
+
+def negated_at(tokens: list[str], start: int) -> bool:
+    """English negation before a value: "not the bank", "I don't want to check out"."""
+    index = start - 1
+    while index >= 0 and start - index <= 5:
+        token = tokens[index]
+        if token in NEGATORS:
+            return True
+        if token not in NEGATION_GAP:
+            return False
+        index -= 1
+    return False

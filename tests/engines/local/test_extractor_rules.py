@@ -1,0 +1,103 @@
+"""The rules added for unseen learner language (issue 11), each on a sentence of its own.
+
+Korean through morphology and the lexicon, English goals from their grammar, what is plainly
+implied (a call, a driver's vehicle, a place's staff) and what is left to the follow-up
+question rather than guessed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scenario_engine.domain.slots import Slot, SlotValues
+from scenario_engine.engines.local.extractor import SlotExtractor
+from scenario_engine.engines.local.lexicon import build_lexicon, load_lexicon
+from scenario_engine.engines.local.vocabulary import load_vocabulary
+
+EXTRACTOR = SlotExtractor()
+
+
+def extract(text: str, awaiting: Slot | None = None) -> SlotValues:
+    return EXTRACTOR.extract(text, awaiting)
+
+
+def test_korean_particles_say_the_slot_and_the_lexicon_the_english() -> None:
+    assert extract("은행에서 창구 직원한테 계좌 만드는 거 연습하고 싶어") == SlotValues(
+        "bank", "bank teller", "open a bank account"
+    )
+    assert extract("세탁소 사장님께 정장 맡기고 싶어요") == SlotValues(
+        "dry cleaner", "owner", "drop off a suit"
+    )
+
+
+def test_a_korean_phrase_the_lexicon_does_not_know_fills_nothing() -> None:
+    values = extract("병원 가는 거 연습하고 싶어요")
+    assert values.goal is None
+    assert extract("꿀벌농장에서 양봉가한테 꿀 채취 배우고 싶어요") == SlotValues()
+
+
+def test_a_korean_past_action_is_background_not_the_goal() -> None:
+    assert extract("가방을 교환하고 싶어요").goal == "exchange a bag"
+    assert extract("어제 가방을 샀어요").goal is None
+
+
+def test_a_korean_compound_place_is_read_whole() -> None:
+    assert extract("고속버스 터미널이요", Slot.PLACE).place == "bus terminal"
+    assert extract("이삿짐센터 직원이랑 얘기하고 싶어요").partner == "moving company staff"
+
+
+def test_english_goals_keep_the_learners_verb_and_object() -> None:
+    assert extract("Practice: returning a shirt at a department store").goal == "return a shirt"
+    assert extract("Please, I need order pizza for delivery by phone.").goal == (
+        "order pizza for delivery"
+    )
+    assert extract("I'm trying to order a beer in a pub.").goal == "order a beer"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my suitcase didn't come out at the baggage claim", "I want to ask if this bus goes downtown",
+     "I need some painkillers"],
+)
+def test_an_uncertain_goal_is_left_for_the_question(text: str) -> None:
+    assert extract(text).goal is None
+
+
+def test_a_call_is_a_phone_call() -> None:
+    assert extract("I'm calling the airline about my flight").place == "phone call"
+    assert extract("레스토랑에 전화해서 직원한테 예약하고 싶어요").place == "phone call"
+
+
+def test_a_partner_who_works_in_one_kind_of_place_implies_it() -> None:
+    assert extract("the pharmacist um do you have something for allergy").place == "pharmacy"
+    assert extract("I'm talking to the receptionist").place is None  # hotel or clinic?
+
+
+def test_a_bare_staff_word_becomes_the_staff_of_the_place_or_waits() -> None:
+    assert extract("카페에서 직원한테 커피 주문하고 싶어요").partner == "barista"
+    assert extract("직원한테 영수증 달라고 하는 거").partner is None
+    assert extract("직원", Slot.PARTNER).partner == "staff"
+
+
+def test_a_vocabulary_place_keeps_the_nouns_before_it() -> None:
+    assert extract("At the district office I need to register").place == "district office"
+    assert extract("at my son school").place == "school"
+
+
+def test_a_noun_that_only_describes_another_fills_nothing() -> None:
+    assert extract("i need to renew my driver license").partner is None
+    assert extract("I want to buy a bus pass.") == SlotValues(goal="buy a bus pass")
+
+
+def test_a_partner_keeps_the_learners_word() -> None:
+    assert extract("Talk to the salesman at the phone store").partner == "salesman"
+    assert extract("in a taxi talking to the driver").partner == "taxi driver"
+
+
+def test_the_lexicon_refuses_korean_values_and_repeated_aliases() -> None:
+    vocabulary = load_vocabulary()
+    with pytest.raises(ValueError, match="English"):
+        build_lexicon({"places": {"꽃집": "꽃집"}}, vocabulary)
+    with pytest.raises(ValueError, match="repeat"):
+        build_lexicon({"places": {"은행": "bank"}}, vocabulary)
+    assert load_lexicon().goal("만들", "계좌") == "open a bank account"
