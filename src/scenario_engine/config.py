@@ -180,6 +180,9 @@ class AppConfig(BaseSettings):
     local_whisper_threads: int = Field(
         2, ge=1, le=32, description="CPU threads of each Whisper process."
     )
+    local_whisper_beam_size: int = Field(
+        5, ge=1, le=10, description="Whisper beam width (1 = greedy: faster, less accurate)."
+    )
     local_asr_decoders_per_worker: int = Field(
         8, ge=1, le=64, description="fast: turns one process decodes at once (~16 MB each)."
     )

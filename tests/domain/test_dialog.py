@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scenario_engine.domain.dialog import (
-    TRANSITIONS,
+from scenario_engine.domain.dialog import TRANSITIONS, Dialog, DialogLimits, TransitionError
+from scenario_engine.domain.dialog_events import (
     AnswerInCharacter,
     AskBuilder,
     AskForCorrection,
@@ -17,8 +17,6 @@ from scenario_engine.domain.dialog import (
     Complete,
     Configure,
     Configured,
-    Dialog,
-    DialogLimits,
     EndRolePlay,
     Event,
     FeedbackGiven,
@@ -29,7 +27,6 @@ from scenario_engine.domain.dialog import (
     Propose,
     ScenarioReady,
     SlotEdited,
-    TransitionError,
     TutorSaid,
 )
 from scenario_engine.domain.dialog_state import DialogState, Phase, SessionOptions, Speaker

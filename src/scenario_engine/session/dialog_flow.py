@@ -15,14 +15,14 @@ from collections.abc import Awaitable, Callable
 
 from scenario_engine.domain import feedback_rules, help_ko, phrasing
 from scenario_engine.domain.builder import ScenarioBuilder
-from scenario_engine.domain.dialog import (
+from scenario_engine.domain.dialog import Dialog
+from scenario_engine.domain.dialog_events import (
     AnswerInCharacter,
     AskBuilder,
     AskForCorrection,
     Close,
     Complete,
     Configured,
-    Dialog,
     Effect,
     EndedBy,
     Event,

@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass
 
 from scenario_engine.config import AppConfig
-from scenario_engine.domain.dialog import Dialog, DialogLimits, Event, LearnerTurn, TransitionError
+from scenario_engine.domain.dialog import Dialog, DialogLimits, TransitionError
+from scenario_engine.domain.dialog_events import Event, LearnerTurn
 from scenario_engine.domain.dialog_state import DialogState, Phase
 from scenario_engine.domain.failed_turns import ModelGaveUp
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
@@ -49,7 +50,6 @@ from scenario_engine.protocol.server_events import AUDIO_DELTA_PREFIX, AnyServer
 from scenario_engine.protocol.text_form import canonical_text
 from scenario_engine.session.audio_budget import AudioBudget
 from scenario_engine.session.barge_in import BargeIn
-from scenario_engine.session.dialog_events import dialog_event
 from scenario_engine.session.dialog_flow import DialogFlow
 from scenario_engine.session.keeper import DialogKeeper
 from scenario_engine.session.model_policy import bounded_builder
@@ -59,6 +59,7 @@ from scenario_engine.session.ready import ready_event
 from scenario_engine.session.record import PendingTurn
 from scenario_engine.session.speaker import ReplySpeaker
 from scenario_engine.session.speech_start import start_problem
+from scenario_engine.session.steering import dialog_event
 
 logger = logging.getLogger(__name__)
 

@@ -31,6 +31,7 @@ def build_recognizer(config: AppConfig) -> TurnRecognizer:
                 weights=verified_weights(),
                 workers=config.local_asr_workers,
                 threads=config.local_whisper_threads,
+                beam_size=config.local_whisper_beam_size,
                 initial_prompt=vocabulary_prompt(load_vocabulary()),
             )
         )

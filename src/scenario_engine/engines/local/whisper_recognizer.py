@@ -71,7 +71,10 @@ class WhisperSettings:
     workers: int = 2
     threads: int = 2
     """CTranslate2 threads per worker: 2 decoded one turn in 0.46 s where 1 took 0.66 s."""
-    beam_size: int = 1
+    beam_size: int = 5
+    """dev split, eSpeak en-us+klatt: beam 5 20.3 % WER, greedy 25.1 %."""
+    compute_type: str = "int8"
+    """float32 was no more accurate (19.4 % both, beam 5) and ~1.5x slower."""
     initial_prompt: str = ""
     hotwords: str = ""
     english: EnglishCheck = EnglishCheck()
@@ -134,6 +137,7 @@ class WhisperRecognizer:
             "folder": str(settings.weights.folder),
             "threads": settings.threads,
             "beam_size": settings.beam_size,
+            "compute_type": settings.compute_type,
             "initial_prompt": settings.initial_prompt,
             "hotwords": settings.hotwords,
         })  # fmt: skip

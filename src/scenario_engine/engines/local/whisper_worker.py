@@ -33,6 +33,9 @@ from scenario_engine.engines.local.asr_worker import (
 )
 
 SAMPLE_RATE = 16_000
+LEADING_SILENCE = bytes(SAMPLE_RATE * 2 * 3 // 10)
+"""300 ms put before every turn: Whisper drops the first word of audio that starts abruptly
+("I'm at the hotel" -> "The hotel"); on the dev split, eSpeak WER 27.3 % -> 25.1 % (greedy)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +56,7 @@ class _Worker:
         self._model = WhisperModel(
             settings["folder"],
             device="cpu",
-            compute_type="int8",
+            compute_type=settings["compute_type"],
             cpu_threads=settings["threads"],
             local_files_only=True,
         )
@@ -71,7 +74,7 @@ class _Worker:
         self.decode(bytes(SAMPLE_RATE * 2))  # warm-up: first-call allocations happen here
 
     def decode(self, pcm: bytes) -> Decoded:
-        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        audio = np.frombuffer(LEADING_SILENCE + pcm, dtype="<i2").astype(np.float32) / 32768.0
         segments, _ = self._model.transcribe(audio, **self._options)
         parts = list(segments)
         if not parts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scenario_engine.domain.dialog import Configure, EndRolePlay, Event, SlotEdited
+from scenario_engine.domain.dialog_events import Configure, EndRolePlay, Event, SlotEdited
 from scenario_engine.domain.dialog_state import SessionOptions
 from scenario_engine.domain.slots import Slot
 from scenario_engine.protocol import ClientEvent, RolePlayEnd, ScenarioEdit, SessionConfigure
