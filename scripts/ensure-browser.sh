@@ -7,7 +7,8 @@ set -eu
 CHROMIUM=/usr/bin/chromium
 missing=""
 [ -x "$CHROMIUM" ] || missing="chromium chromium-driver"
-if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ko 2>/dev/null)" ]; then
+# No fc-list yet means no fontconfig, so no Korean font either (chromium brings fontconfig).
+if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=ko 2>/dev/null)" ]; then
     missing="$missing fonts-nanum"
 fi
 [ -n "$missing" ] || exit 0
