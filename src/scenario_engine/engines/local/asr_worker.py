@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import struct
 import sys
+from collections.abc import Callable
 from typing import Any, BinaryIO, Final
 
 HEADER: Final = struct.Struct("<BII")
@@ -109,11 +110,13 @@ def read_exactly(source: BinaryIO, size: int) -> bytes | None:
     return data
 
 
-def main() -> None:
-    """Run as ``python -m <this module> '{"options": {...}, "max_decoders": 8}'``."""
-    settings = json.loads(sys.argv[1])
-    source, out = sys.stdin.buffer, sys.stdout.buffer
-    worker = _Worker(settings["options"], settings["max_decoders"], out)
+def serve(
+    handle: Callable[[int, int, bytes], None], source: BinaryIO, out: BinaryIO
+) -> None:
+    """Say READY, then hand each framed request to ``handle`` until the parent closes stdin.
+
+    Both recognizers' workers speak this framing, so they share the one loop that reads it.
+    """
     out.write(encode(READY, 0))
     out.flush()
     while (header := read_exactly(source, HEADER.size)) is not None:
@@ -121,7 +124,15 @@ def main() -> None:
         payload = read_exactly(source, size) if size else b""
         if payload is None:
             break
-        worker.handle(op, stream, payload)
+        handle(op, stream, payload)
+
+
+def main() -> None:
+    """Run as ``python -m <this module> '{"options": {...}, "max_decoders": 8}'``."""
+    settings = json.loads(sys.argv[1])
+    source, out = sys.stdin.buffer, sys.stdout.buffer
+    worker = _Worker(settings["options"], settings["max_decoders"], out)
+    serve(worker.handle, source, out)
 
 
 if __name__ == "__main__":

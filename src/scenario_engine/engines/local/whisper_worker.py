@@ -24,12 +24,10 @@ from scenario_engine.engines.local.asr_worker import (
     AUDIO,
     FAILED,
     FINISH,
-    HEADER,
     OPEN,
-    READY,
     RESULT,
     encode,
-    read_exactly,
+    serve,
 )
 
 SAMPLE_RATE = 16_000
@@ -115,14 +113,7 @@ def main() -> None:
     settings = json.loads(sys.argv[1])
     source, out = sys.stdin.buffer, sys.stdout.buffer
     worker = _Worker(settings, out)
-    out.write(encode(READY, 0))
-    out.flush()
-    while (header := read_exactly(source, HEADER.size)) is not None:
-        op, stream, size = HEADER.unpack(header)
-        payload = read_exactly(source, size) if size else b""
-        if payload is None:
-            break
-        worker.handle(op, stream, payload)
+    serve(worker.handle, source, out)
 
 
 if __name__ == "__main__":
