@@ -224,7 +224,9 @@ async def test_a_spoken_dialog_with_the_local_engine(tmp_path: Path) -> None:
     assert run.code == 0, run.stderr
     assert json.loads(run.stdout) == HOTEL
     heard = next(line for line in run.stderr.splitlines() if line.startswith("you (heard): "))
-    assert "hotel" in heard.lower() and "check in" in heard.lower(), heard
+    # Whisper writes the noun "check-in" on some CPUs and the verb "check in" on others.
+    words = heard.lower().replace("-", " ")
+    assert "hotel" in words and "check in" in words, heard
     assert (tmp_path / "reply-01.wav").exists()
 
 

@@ -88,5 +88,8 @@ async def test_chunks_are_20_ms_and_leave_at_the_pace_of_speech() -> None:
     await stream_pcm(pcm, SEND_RATE, send)
     assert [size for _, size in sent] == [960] * 25
     assert loop.time() - start >= 0.5
-    # The 13th chunk leaves about 240 ms in, as a microphone would deliver it.
-    assert sent[12][0] - start == pytest.approx(0.24, abs=0.08)
+    # No chunk leaves before a microphone would have it (a late wake-up on a loaded machine
+    # is the scheduler's, and the next deadline does not move with it).
+    early = [index for index, (at, _) in enumerate(sent) if at - start < index * 0.02 - 0.005]
+    assert early == []
+    assert sent[12][0] - start == pytest.approx(0.24, abs=0.2)
