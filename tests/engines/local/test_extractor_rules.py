@@ -138,3 +138,24 @@ def test_a_correction_by_a_bare_noun_phrase_replaces_or_drops_the_value_before_i
     assert extract("Gym... wait, no, swimming pool.").place is None
     assert extract("At the bank, no wait, the post office.").place == "post office"
     assert extract("I want to order a coffee with no ice").goal == "order a coffee"
+
+
+def test_a_korean_alias_inside_a_longer_word_is_not_that_word() -> None:
+    assert extract("병원비 내고 싶어요").place is None  # the hospital bill
+    assert extract("카페인 없는 거 있어요?").place is None  # caffeine
+    assert extract("호텔방에서 쉬고 있어요").place == "hotel"
+
+
+def test_a_word_with_several_meanings_waits_for_a_place_that_says_which() -> None:
+    assert extract("학원 선생님한테 수업 시간 물어보고 싶어요").partner is None
+    assert extract("병원에서 선생님께 진단서 떼 달라고 할래요").partner == "doctor"
+
+
+def test_where_a_ride_ends_is_not_where_the_talk_is() -> None:
+    assert extract("택시 기사님께 공항까지 가 달라고 할게요").place == "taxi"
+
+
+def test_a_phrase_cut_short_by_another_noun_fills_nothing() -> None:
+    assert extract("I am talking to the insurance company").partner is None
+    assert extract("At the laundromat, I want to ask someone how it works").goal is None
+    assert extract("I'm at the campsite office").place == "campsite office"

@@ -20,7 +20,7 @@ from scenario_engine.engines.local.answers import bare_answer
 from scenario_engine.engines.local.corrections import apply_noun_corrections
 from scenario_engine.engines.local.english_goals import goal_object
 from scenario_engine.engines.local.inference import PHONE_CALL, on_the_phone
-from scenario_engine.engines.local.korean_reading import read_korean
+from scenario_engine.engines.local.korean_reading import ends_inside_a_word, read_korean
 from scenario_engine.engines.local.lexicon import KoreanLexicon, load_lexicon
 from scenario_engine.engines.local.matcher import AliasMatcher, Entry, Mention
 from scenario_engine.engines.local.mention_grammar import (
@@ -82,6 +82,8 @@ class _Candidate:
     """The English words the learner used for a vocabulary value ("salesman" for sales clerk)."""
     with_learner: bool = False
     """A partner the learner is with ("with my coworkers"): any other partner is preferred."""
+    ambiguous: bool = False
+    """The learner's word has several values of this slot ("선생님": a doctor or a teacher)."""
 
     def moved(self, value: str, start: int, segment: int) -> _Candidate:
         return replace(self, value=value, start=start, segment=segment)
@@ -106,7 +108,10 @@ class SlotExtractor:
         tokens = tokenize(strip_injections(text))
         if not tokens:
             return SlotValues()
-        mentions = self._merge_staff(tokens, self._matcher.find(tokens))
+        found = self._matcher.find(tokens)
+        if any(is_hangul(token) for token in tokens):
+            found = [m for m in found if not ends_inside_a_word(tokens, m)]
+        mentions = self._merge_staff(tokens, found)
         segments = segments_of(tokens)
         candidates = [
             candidate
@@ -199,7 +204,8 @@ class SlotExtractor:
             _Candidate(entry.slot, entry.canonical, segments[mention.start], True,
                        frame == entry.slot and not going, entry.strength, mention.start,
                        entry.rank, said if entry.slot is Slot.PARTNER else compound,
-                       entry.slot is Slot.PARTNER and companion(tokens, mention.start))
+                       entry.slot is Slot.PARTNER and companion(tokens, mention.start),
+                       sum(e.slot is entry.slot for e in mention.entries) > 1)
             for entry in mention.entries
             if entry.slot in slots and not (entry.slot is Slot.PLACE and frame == ANTI)
         ]
@@ -211,12 +217,14 @@ class SlotExtractor:
             own = [c for c in candidates if c.slot is slot]
             if not own:
                 return None
-            return max(
+            chosen = max(
                 own,
                 key=lambda c: (c.segment, not c.with_learner, c.from_vocabulary, c.framed,
-                               c.strength,
-                               c.value in typical, -c.start, -c.rank),
+                               c.strength, c.value in typical, -c.start, -c.rank),
             )
+            if chosen.ambiguous and chosen.said is None and chosen.value not in typical:
+                return None  # the place does not say which one: the question asks
+            return chosen
 
         stated = frozenset(c.value for c in candidates if c.slot is not Slot.PLACE)
         places = [c for c in candidates if c.slot is Slot.PLACE]

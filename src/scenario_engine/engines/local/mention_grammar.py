@@ -81,7 +81,9 @@ def place_compound(tokens: list[str], mention: Mention) -> str | None:
     while index >= 0 and len(words) < 2:
         token = tokens[index]
         lemmas = lemmas_of(token)
-        if token in SKIP_WORDS or token in POSSESSIVES or "NOUN" not in lemmas or (
+        unknown = not lemmas and token.isascii() and token.isalpha()  # "campsite", "dmv"
+        noun = "NOUN" in lemmas or unknown
+        if token in SKIP_WORDS or token in POSSESSIVES or not noun or (
             "VERB" in lemmas and token.endswith("ing")
         ) or token in PLACE_PREPOSITIONS:
             break
@@ -144,6 +146,8 @@ def frame(tokens: list[str], mention: Mention) -> Slot | str | None:
     rest = mention.rest
     if not rest and mention.end + 1 < len(tokens) and tokens[mention.end + 1] in KO_PARTICLES:
         rest = tokens[mention.end + 1]  # "airport 에서": an English noun, a Korean particle
+    if rest.startswith("까지"):
+        return ANTI  # "공항까지 가 주세요": where the ride ends, not where the talk is
     if rest.startswith(KO_PARTNER_ENDINGS):
         return Slot.PARTNER
     if rest.startswith(KO_PLACE_ENDINGS):

@@ -149,6 +149,8 @@ def _capture(
             if words and words[-1] in SKIP_WORDS | POSSESSIVES:
                 words.pop()  # "ask [the flight attendant] for a blanket"
         elif slots_here and slot is not Slot.GOAL:
+            if slots_here != {Slot.GOAL}:
+                return []  # "the insurance [company]": the words only modify another noun
             break  # "at macdonalds [ordering] a burger": the phrase ends at another slot's word
         elif slot is not Slot.GOAL and index > first and token.endswith("ing"):
             break
