@@ -222,8 +222,9 @@ class SlotExtractor:
                 key=lambda c: (c.segment, not c.with_learner, c.from_vocabulary, c.framed,
                                c.strength, c.value in typical, -c.start, -c.rank),
             )
-            if chosen.ambiguous and chosen.said is None and chosen.value not in typical:
-                return None  # the place does not say which one: the question asks
+            if (chosen.ambiguous and chosen.said is None and chosen.value not in typical
+                    and awaiting is not slot):
+                return None  # the place does not say which one: a question asks
             return chosen
 
         stated = frozenset(c.value for c in candidates if c.slot is not Slot.PLACE)
