@@ -48,9 +48,11 @@ def test_a_korean_compound_place_is_read_whole() -> None:
 
 def test_english_goals_keep_the_learners_verb_and_object() -> None:
     assert extract("Practice: returning a shirt at a department store").goal == "return a shirt"
-    assert extract("Please, I need order pizza for delivery by phone.").goal == (
-        "order pizza for delivery"
-    )
+    assert extract("Please, I need order pizza for delivery by phone.").goal == "order pizza"
+    assert extract("I want to book a table for six people").goal == "book a table for six"
+    assert extract("I'd like to rehearse mailing a package").goal == "mail a package"
+    assert extract("I want to ask him for a discount").goal == "ask for a discount"
+    assert extract("I have one already, I want to close it").goal is None
     assert extract("I'm trying to order a beer in a pub.").goal == "order a beer"
 
 
@@ -65,7 +67,13 @@ def test_an_uncertain_goal_is_left_for_the_question(text: str) -> None:
 
 def test_a_call_is_a_phone_call() -> None:
     assert extract("I'm calling the airline about my flight").place == "phone call"
-    assert extract("레스토랑에 전화해서 직원한테 예약하고 싶어요").place == "phone call"
+    assert extract("I want to order a pizza by phone").place == "phone call"
+    assert extract("I'm at the phone shop, my phone screen is cracked").place == "phone shop"
+
+
+def test_the_place_called_is_the_place() -> None:
+    assert extract("I'm calling the dental clinic").place == "dental clinic"
+    assert extract("레스토랑에 전화해서 직원한테 예약하고 싶어요").place == "restaurant"
 
 
 def test_a_partner_who_works_in_one_kind_of_place_implies_it() -> None:
@@ -153,6 +161,13 @@ def test_a_word_with_several_meanings_waits_for_a_place_that_says_which() -> Non
 
 def test_where_a_ride_ends_is_not_where_the_talk_is() -> None:
     assert extract("택시 기사님께 공항까지 가 달라고 할게요").place == "taxi"
+
+
+def test_a_place_keeps_the_learners_words() -> None:
+    assert extract("Can I be at a noodle shop with the owner?").place == "noodle shop"
+    assert extract("Theme park, the ride operator").place == "theme park"
+    assert extract("I'm in Seoul at a small noodle shop").place == "noodle shop"
+    assert extract("I'm at dentist's office").place == "dental clinic"  # the apostrophe is lost
 
 
 def test_a_phrase_cut_short_by_another_noun_fills_nothing() -> None:

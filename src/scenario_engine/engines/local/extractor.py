@@ -19,7 +19,7 @@ from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.engines.local.answers import bare_answer
 from scenario_engine.engines.local.corrections import apply_noun_corrections
 from scenario_engine.engines.local.english_goals import goal_object
-from scenario_engine.engines.local.inference import PHONE_CALL, on_the_phone
+from scenario_engine.engines.local.inference import PHONE_CALL, callee, on_the_phone
 from scenario_engine.engines.local.korean_reading import ends_inside_a_word, read_korean
 from scenario_engine.engines.local.lexicon import KoreanLexicon, load_lexicon
 from scenario_engine.engines.local.matcher import AliasMatcher, Entry, Mention
@@ -33,7 +33,7 @@ from scenario_engine.engines.local.mention_grammar import (
     negated,
     negated_at,
     negated_korean,
-    place_compound,
+    place_words,
     said_words,
 )
 from scenario_engine.engines.local.mention_grammar import frame as frame_of
@@ -199,7 +199,7 @@ class SlotExtractor:
         ):
             slots.discard(Slot.GOAL)  # "late checkout" asks for more than "check out"
         said = said_words(tokens, mention)
-        compound = place_compound(tokens, mention) if frame == Slot.PLACE else None
+        compound = place_words(tokens, mention)
         return [
             _Candidate(entry.slot, entry.canonical, segments[mention.start], True,
                        frame == entry.slot and not going, entry.strength, mention.start,
@@ -238,8 +238,8 @@ class SlotExtractor:
         partner_value = self._partner_value(partner, place, awaiting is Slot.PARTNER)
         if chosen_place and chosen_place.said:
             place = chosen_place.said
-        if on_the_phone(tokens):
-            place = PHONE_CALL
+        if on_the_phone(tokens) and not (chosen_place and callee(tokens, chosen_place.start)):
+            place = PHONE_CALL  # "calling the hotel" names the hotel; "by phone" only the call
         if place is None and partner is not None:
             place = self._implied_places.get(partner.value)
         return SlotValues(place, partner_value, goal.value if goal else None)

@@ -43,6 +43,19 @@ MODIFIED_NOUNS = frozenset(
      "account", "insurance", "bill", "receipt", "reservation", "booking", "policy", "rules",
      "hours", "website", "appointment"}
 )
+FUNCTION_WORDS = frozenset(
+    {"of", "out", "up", "off", "at", "in", "on", "to", "for", "from", "with", "and", "or", "but",
+     "so", "yeah", "yes", "no", "ok", "okay", "like", "just", "very", "really", "here", "there",
+     "now", "then", "also", "too", "not", "um", "uh", "oh", "well", "im", "its", "id"}
+)
+"""Words lemminflect has no part of speech for that are no nouns either."""
+_DESCRIBING = frozenset(
+    {"small", "big", "large", "little", "new", "old", "nice", "good", "bad", "cheap",
+     "expensive", "fancy", "local", "nearby", "busy", "quiet", "famous", "popular", "favorite",
+     "favourite", "same", "other", "different", "usual", "nearest", "closest", "next", "best",
+     "huge", "tiny", "cute", "cozy", "crowded"}
+)
+"""Adjectives that describe a place rather than name its kind: "a small noodle shop"."""
 TIME_WORDS = frozenset({"after", "before", "since", "during", "until"})
 """A goal alias after these names a time, not the request: "I left it in the room after check
 out"."""
@@ -71,9 +84,30 @@ def said_words(tokens: list[str], mention: Mention) -> str | None:
     return " ".join(words)
 
 
+def place_words(tokens: list[str], mention: Mention) -> str | None:
+    """The English words the learner used for a vocabulary place, with the nouns before it
+    ("a noodle shop", "the DMV office"), or ``None`` where the canonical place says it better:
+    Korean, or a word that names a person too ("at the doctor's")."""
+    if mention.rest or any(is_hangul(t) for t in tokens[mention.start : mention.end + 1]):
+        return None
+    if len(mention.slots()) > 1:
+        return None
+    said = place_compound(tokens, mention) or " ".join(tokens[mention.start : mention.end + 1])
+    words = said.split()
+    if any(word.endswith("s") and word != _singular(word) for word in words[:-1]):
+        return None  # "dentists office": the apostrophe is lost, the canonical says it right
+    return said or None
+
+
+def _singular(word: str) -> str:
+    lemmas = lemmas_of(word).get("NOUN")
+    return lemmas[0] if lemmas else word
+
+
 def place_compound(tokens: list[str], mention: Mention) -> str | None:
     """A vocabulary place with the nouns the learner put before it, when there are any:
-    "at the district office" is a district office, not just an office."""
+    "at the district office" is a district office, not just an office; "a small noodle shop"
+    is a noodle shop."""
     if mention.rest:
         return None
     index = mention.start - 1
@@ -81,11 +115,12 @@ def place_compound(tokens: list[str], mention: Mention) -> str | None:
     while index >= 0 and len(words) < 2:
         token = tokens[index]
         lemmas = lemmas_of(token)
-        unknown = not lemmas and token.isascii() and token.isalpha()  # "campsite", "dmv"
+        unknown = (not lemmas and token.isascii() and token.isalpha()  # "campsite", "dmv"
+                   and token not in FUNCTION_WORDS)
         noun = "NOUN" in lemmas or unknown
         if token in SKIP_WORDS or token in POSSESSIVES or not noun or (
             "VERB" in lemmas and token.endswith("ing")
-        ) or token in PLACE_PREPOSITIONS:
+        ) or token in PLACE_PREPOSITIONS or token in _DESCRIBING:
             break
         words.insert(0, token)
         index -= 1
