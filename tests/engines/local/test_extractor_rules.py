@@ -174,3 +174,25 @@ def test_a_phrase_cut_short_by_another_noun_fills_nothing() -> None:
     assert extract("I am talking to the insurance company").partner is None
     assert extract("At the laundromat, I want to ask someone how it works").goal is None
     assert extract("I'm at the campsite office").place == "campsite office"
+
+
+def test_a_desk_the_learner_is_at_is_the_place_not_a_partner() -> None:
+    assert extract("I locked myself out, so I'm at the front desk.") == SlotValues(
+        "front desk", None, None
+    )
+    assert extract("hotel room에 에어컨이 안 돼요, front desk에 전화했어요").partner == (
+        "receptionist"
+    )
+
+
+def test_a_refused_word_is_refused_wherever_it_was_said() -> None:
+    text = "I'm talking with my doctor, oh, not doctor, it's the nurse."
+    assert extract(text).partner == "nurse"
+    assert extract("Hotel. Actually not hotel, hostel.").place == "hostel"
+
+
+def test_a_question_after_the_partner_is_not_part_of_the_partner() -> None:
+    assert extract("at the pool asking the lifeguard if there's a free lane").partner == (
+        "lifeguard"
+    )
+    assert extract("At the museum ticket desk asking if there is a discount.").partner is None

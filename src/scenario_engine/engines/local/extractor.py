@@ -35,6 +35,7 @@ from scenario_engine.engines.local.mention_grammar import (
     negated_korean,
     place_words,
     said_words,
+    service_point,
 )
 from scenario_engine.engines.local.mention_grammar import frame as frame_of
 from scenario_engine.engines.local.mention_grammar import (
@@ -113,10 +114,11 @@ class SlotExtractor:
             found = [m for m in found if not ends_inside_a_word(tokens, m)]
         mentions = self._merge_staff(tokens, found)
         segments = segments_of(tokens)
-        candidates = [
+        refused = {_words_of(tokens, m) for m in mentions if negated(tokens, m)}
+        candidates = [  # "my doctor, oh, not doctor, the nurse": a refused word is refused
             candidate
             for mention in mentions
-            if not negated(tokens, mention)
+            if _words_of(tokens, mention) not in refused
             for candidate in self._candidates(tokens, mention, segments, awaiting)
         ]
         weak = GENERIC if awaiting is None else -1  # "meeting" alone is not a business meeting
@@ -200,6 +202,10 @@ class SlotExtractor:
             slots.discard(Slot.GOAL)  # "late checkout" asks for more than "check out"
         said = said_words(tokens, mention)
         compound = place_words(tokens, mention)
+        desk = service_point(tokens, mention) if frame == Slot.PLACE else None
+        if desk is not None:  # "I'm at the front desk": where the learner is, not who
+            return [_Candidate(Slot.PLACE, desk, segments[mention.start], True, True, STRONG,
+                               mention.start, 0)]
         return [
             _Candidate(entry.slot, entry.canonical, segments[mention.start], True,
                        frame == entry.slot and not going, entry.strength, mention.start,
@@ -272,6 +278,13 @@ class SlotExtractor:
 
     def _typical_of(self, place: str) -> frozenset[str]:
         return self._typical.get(place, frozenset())
+
+
+def _words_of(tokens: list[str], mention: Mention) -> str:
+    """What the learner said for a mention, without the particle glued to it."""
+    words = tokens[mention.start : mention.end + 1]
+    words[-1] = words[-1][: len(words[-1]) - len(mention.rest)]
+    return " ".join(words)
 
 
 def _english_only(values: SlotValues) -> SlotValues:

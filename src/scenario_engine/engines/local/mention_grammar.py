@@ -84,14 +84,29 @@ def said_words(tokens: list[str], mention: Mention) -> str | None:
     return " ".join(words)
 
 
+def service_point(tokens: list[str], mention: Mention) -> str | None:
+    """A partner alias that names a desk ("front desk", "reception", "customer service"), in
+    English and framed as a place: the place, in the learner's words with the nouns before it
+    ("the hotel front desk"); the person there is not stated."""
+    if Slot.PARTNER not in mention.slots() or mention.rest:
+        return None
+    words = tokens[mention.start : mention.end + 1]
+    following = tokens[mention.end + 1] if mention.end + 1 < len(tokens) else ""
+    if any(is_hangul(t) for t in [*words, following]) or words[-1] not in _NOT_PERSON_WORDS:
+        return None  # "front desk에 call할 거예요": the desk is called, its person the partner
+    if following == "of":
+        return None  # "the front desk of the hotel": the hotel says where
+    return place_compound(tokens, mention) or " ".join(words)
+
+
 def place_words(tokens: list[str], mention: Mention) -> str | None:
     """The English words the learner used for a vocabulary place, with the nouns before it
     ("a noodle shop", "the DMV office"), or ``None`` where the canonical place says it better:
     Korean, or a word that names a person too ("at the doctor's")."""
     if mention.rest or any(is_hangul(t) for t in tokens[mention.start : mention.end + 1]):
         return None
-    if len(mention.slots()) > 1:
-        return None
+    if len(mention.slots()) > 1 or (mention.start and tokens[mention.start - 1] in POSSESSIVES):
+        return None  # "at the doctor's" names a person too; "in my room" a thing of a place
     said = place_compound(tokens, mention) or " ".join(tokens[mention.start : mention.end + 1])
     words = said.split()
     if any(word.endswith("s") and word != _singular(word) for word in words[:-1]):

@@ -92,7 +92,7 @@ PHRASE_STOPS = frozenset(
      "from", "i", "im", "we", "were", "you", "he", "she", "they", "it", "talking", "talk",
      "speaking", "want", "wanna", "need", "would", "please", "now", "today", "then", "who",
      "that", "which", "where", "when", "how", "what", "why", "is", "are", "was", "am", "no",
-     "not", "wait", "sorry", "actually", "like", "here", "there", "right"}
+     "not", "wait", "sorry", "actually", "like", "here", "there", "right", "if", "whether"}
 )
 NOT_PLACES = frozenset(
     {"morning", "afternoon", "evening", "night", "moment", "time", "hurry", "mood", "trouble",
