@@ -196,3 +196,13 @@ def test_a_question_after_the_partner_is_not_part_of_the_partner() -> None:
         "lifeguard"
     )
     assert extract("At the museum ticket desk asking if there is a discount.").partner is None
+
+
+def test_home_is_where_a_story_starts_not_the_place() -> None:
+    assert extract("I bought a dress, but when I tried it at home it was too small.").place is None
+    assert extract("집", Slot.PLACE).place == "home"
+
+
+def test_forget_scratch_and_i_meant_correct_what_came_before() -> None:
+    assert extract("forget the gym, im at the swimming pool").place == "swimming pool"
+    assert extract("Dry cleaner's, sorry, tailor's shop, and I want my pants shorter").place is None

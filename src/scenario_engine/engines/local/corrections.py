@@ -24,6 +24,7 @@ _NOT_IN_A_NOUN_PHRASE = frozenset(
      "need", "not", "dont", "to", "and", "but", "so", "because", "then", "please"}
 )
 _MAX_WORDS = 4
+_PHRASE_ENDS = frozenset({"and", "but", "so", "because", "then"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +50,13 @@ def noun_corrections(tokens: list[str]) -> list[NounCorrection]:
             continue  # "no wait, ...": the last correction word reports the phrase
         end = start
         while end < len(tokens) and tokens[end] != CLAUSE and end - start <= _MAX_WORDS:
+            if end > start and tokens[end] in _PHRASE_ENDS:
+                break  # "sorry, tailor's shop and I want...": the phrase ends at "and"
             end += 1
         words = [word for word in tokens[start:end] if word not in SKIP_WORDS | POSSESSIVES]
-        if _noun_phrase(words) and (end == len(tokens) or tokens[end] == CLAUSE):
+        if _noun_phrase(words) and (
+            end == len(tokens) or tokens[end] == CLAUSE or tokens[end] in _PHRASE_ENDS
+        ):
             found.append(NounCorrection(index, start, end, tuple(tokens[start:end])))
     return found
 
@@ -100,7 +105,7 @@ def corrected_goal(verb_phrase: str, correction: NounCorrection) -> str | None:
 def _is_correction(tokens: list[str], index: int) -> bool:
     """A correction word; "no" only on its own ("no, the post office", not "with no ice")."""
     token = tokens[index]
-    if token == "mean":
+    if token in ("mean", "meant"):
         return bool(index) and tokens[index - 1] == "i"
     if token == "no":
         before = tokens[index - 1] if index else CLAUSE

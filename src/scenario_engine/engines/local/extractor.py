@@ -56,6 +56,8 @@ from scenario_engine.engines.local.vocabulary import (
     load_vocabulary,
 )
 
+HOME = "home"
+"""The learner's home is where a story starts, not a role-play's place (unless asked)."""
 _ANALYSED = STRONG + 1
 """Strength of a place or partner read from Korean morphology: its particle says the slot."""
 _LAST_RANK = 1 << 16
@@ -122,6 +124,8 @@ class SlotExtractor:
             for candidate in self._candidates(tokens, mention, segments, awaiting)
         ]
         weak = GENERIC if awaiting is None else -1  # "meeting" alone is not a business meeting
+        if awaiting is not Slot.PLACE:  # "when I tried it at home": home is background
+            candidates = [c for c in candidates if not (c.slot is Slot.PLACE and c.value == HOME)]
         candidates = [
             c for c in candidates
             if (c.slot is not Slot.GOAL or c.strength == STRONG or awaiting is Slot.GOAL)

@@ -186,7 +186,9 @@ def segments(tokens: list[str]) -> list[int]:
     count = 0
     for index, token in enumerate(tokens):
         segments.append(count)
-        if token in CORRECTION_WORDS or (token == "mean" and index and tokens[index - 1] == "i"):
+        if token in CORRECTION_WORDS or (
+            token in ("mean", "meant") and index and tokens[index - 1] == "i"
+        ):
             count += 1
     return segments
 
@@ -196,8 +198,8 @@ def frame(tokens: list[str], mention: Mention) -> Slot | str | None:
     rest = mention.rest
     if not rest and mention.end + 1 < len(tokens) and tokens[mention.end + 1] in KO_PARTICLES:
         rest = tokens[mention.end + 1]  # "airport 에서": an English noun, a Korean particle
-    if rest.startswith("까지"):
-        return ANTI  # "공항까지 가 주세요": where the ride ends, not where the talk is
+    if rest.startswith("까지") or rest in ("로", "으로", "로요", "으로요"):
+        return ANTI  # "공항까지 가 주세요", "호텔로요": where the ride ends, not the talk
     if rest.startswith(KO_PARTNER_ENDINGS):
         return Slot.PARTNER
     if rest.startswith(KO_PLACE_ENDINGS):
