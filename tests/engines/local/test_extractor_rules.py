@@ -206,3 +206,23 @@ def test_home_is_where_a_story_starts_not_the_place() -> None:
 def test_forget_scratch_and_i_meant_correct_what_came_before() -> None:
     assert extract("forget the gym, im at the swimming pool").place == "swimming pool"
     assert extract("Dry cleaner's, sorry, tailor's shop, and I want my pants shorter").place is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["식당에서 종업원한테 메뉴 추천 받고 싶어요",  # a menu recommendation, not any
+     "bike shop 가서 mechanic한테 펑크난 타이어 고쳐달라고",  # fixing a tire
+     "train station에서 ticket 예매한 거 바꾸려고요"],  # the booking made is not the request
+)
+def test_a_korean_goal_word_that_drops_its_object_or_already_happened_is_no_goal(
+    text: str,
+) -> None:
+    assert extract(text).goal is None
+
+
+def test_a_correction_stating_what_cannot_be_read_supersedes_the_value_before() -> None:
+    text = "I want open bank account. Wait, I already have one, I want close it."
+    assert extract(text).goal is None
+    text = "공항에서 체크인 하는 거... 아 아니요 체크인은 했고 면세점에서 화장품 사는 걸로 할게요"
+    assert extract(text) == SlotValues()
+    assert extract("I'm at the bank, actually I need to talk to the teller").place == "bank"

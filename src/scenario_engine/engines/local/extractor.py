@@ -17,10 +17,19 @@ from dataclasses import dataclass, replace
 
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.engines.local.answers import bare_answer
-from scenario_engine.engines.local.corrections import apply_noun_corrections
+from scenario_engine.engines.local.corrections import (
+    apply_noun_corrections,
+    english_stated_positions,
+    superseded,
+)
 from scenario_engine.engines.local.english_goals import goal_object
 from scenario_engine.engines.local.inference import PHONE_CALL, callee, on_the_phone
-from scenario_engine.engines.local.korean_reading import ends_inside_a_word, read_korean
+from scenario_engine.engines.local.korean_goals import not_requested
+from scenario_engine.engines.local.korean_reading import (
+    ends_inside_a_word,
+    read_korean,
+    stated_positions,
+)
 from scenario_engine.engines.local.lexicon import KoreanLexicon, load_lexicon
 from scenario_engine.engines.local.matcher import AliasMatcher, Entry, Mention
 from scenario_engine.engines.local.mention_grammar import (
@@ -117,11 +126,12 @@ class SlotExtractor:
         mentions = self._merge_staff(tokens, found)
         segments = segments_of(tokens)
         refused = {_words_of(tokens, m) for m in mentions if negated(tokens, m)}
+        taken = frozenset(i for m in mentions for i in range(m.start, m.end + 1))
         candidates = [  # "my doctor, oh, not doctor, the nurse": a refused word is refused
             candidate
             for mention in mentions
             if _words_of(tokens, mention) not in refused
-            for candidate in self._candidates(tokens, mention, segments, awaiting)
+            for candidate in self._candidates(tokens, mention, segments, awaiting, taken)
         ]
         weak = GENERIC if awaiting is None else -1  # "meeting" alone is not a business meeting
         if awaiting is not Slot.PLACE:  # "when I tried it at home": home is background
@@ -157,9 +167,24 @@ class SlotExtractor:
                     )
         candidates = apply_noun_corrections(candidates, tokens, segments)
         values = self._choose(candidates, tokens, awaiting)
+        if max(segments, default=0):
+            values = self._drop_superseded(values, candidates, tokens, segments, korean)
         if awaiting is not None and values.is_empty():
             values = values.with_value(awaiting, bare_answer(tokens, awaiting))
         return _english_only(values)
+
+    def _drop_superseded(
+        self, values: SlotValues, candidates: list[_Candidate], tokens: list[str],
+        segments: list[int], korean: bool,
+    ) -> SlotValues:
+        """A goal or place from before a correction is dropped when the correction states
+        that slot in words the extractor cannot read (see ``corrections.superseded``)."""
+        requests, places = (stated_positions if korean else english_stated_positions)(tokens)
+        for slot, positions in ((Slot.GOAL, requests), (Slot.PLACE, places)):
+            own = [c.segment for c in candidates if c.slot is slot]
+            if values.get(slot) and own and superseded(max(own), positions, segments):
+                values = values.with_value(slot, None)
+        return values
 
     def _merge_staff(self, tokens: list[str], mentions: list[Mention]) -> list[Mention]:
         """A place or partner followed by a generic staff word names one partner, not a place:
@@ -182,7 +207,8 @@ class SlotExtractor:
         return merged
 
     def _candidates(
-        self, tokens: list[str], mention: Mention, segments: list[int], awaiting: Slot | None
+        self, tokens: list[str], mention: Mention, segments: list[int], awaiting: Slot | None,
+        taken: frozenset[int],
     ) -> list[_Candidate]:
         frame = frame_of(tokens, mention)
         going = frame == DESTINATION  # a place, but not framed as where the talk happens
@@ -202,7 +228,8 @@ class SlotExtractor:
         before = tokens[mention.start - 1] if mention.start else ""
         if before in GOAL_MODIFIERS or (
             awaiting is not Slot.GOAL and not governed_goal(tokens, mention)
-        ):
+        ) or (Slot.GOAL in slots and is_hangul(tokens[mention.start])
+              and not_requested(tokens, mention, taken, self._lexicon)):
             slots.discard(Slot.GOAL)  # "late checkout" asks for more than "check out"
         said = said_words(tokens, mention)
         compound = place_words(tokens, mention)
