@@ -54,7 +54,8 @@ def _serving(*flags: str) -> Iterator[int]:
         # uvicorn re-raises the signal it handled once shut down, so -SIGTERM is a clean exit.
         assert process.wait(timeout=30) in (0, -signal.SIGTERM)
         assert process.stderr is not None
-        assert "Application shutdown complete" in process.stderr.read()
+        with process.stderr:
+            assert "Application shutdown complete" in process.stderr.read()
 
 
 def _talk(port: int, *args: str) -> dict[str, object]:
