@@ -226,3 +226,11 @@ def test_a_correction_stating_what_cannot_be_read_supersedes_the_value_before() 
     text = "공항에서 체크인 하는 거... 아 아니요 체크인은 했고 면세점에서 화장품 사는 걸로 할게요"
     assert extract(text) == SlotValues()
     assert extract("I'm at the bank, actually I need to talk to the teller").place == "bank"
+
+
+def test_an_english_goal_is_not_a_clause_someone_elses_doing_or_an_adverb() -> None:
+    assert extract("I want to renew books that are due tomorrow.").goal == "renew books"
+    assert extract("Farmers market, a vendor selling honey.").goal is None
+    assert extract("she's visiting my brother in Melbourne").goal is None
+    assert extract("I want to go alone to the store").goal is None
+    assert extract("I'd like to get new glasses").goal == "get new glasses"
