@@ -234,3 +234,11 @@ def test_an_english_goal_is_not_a_clause_someone_elses_doing_or_an_adverb() -> N
     assert extract("she's visiting my brother in Melbourne").goal is None
     assert extract("I want to go alone to the store").goal is None
     assert extract("I'd like to get new glasses").goal == "get new glasses"
+
+
+def test_a_partner_keeps_the_nouns_the_learner_put_before_it() -> None:
+    assert extract("I talk to the camp manager to get our site number.").partner == (
+        "camp manager"
+    )
+    assert extract("Supermarket cashier, I want to pay by card.").partner == "cashier"
+    assert extract("Blood donation center — nurse — I want to donate blood.").partner == "nurse"

@@ -231,7 +231,7 @@ class SlotExtractor:
         ) or (Slot.GOAL in slots and is_hangul(tokens[mention.start])
               and not_requested(tokens, mention, taken, self._lexicon)):
             slots.discard(Slot.GOAL)  # "late checkout" asks for more than "check out"
-        said = said_words(tokens, mention)
+        said = said_words(tokens, mention, taken)
         compound = place_words(tokens, mention)
         desk = service_point(tokens, mention) if frame == Slot.PLACE else None
         if desk is not None:  # "I'm at the front desk": where the learner is, not who

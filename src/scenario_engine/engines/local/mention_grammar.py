@@ -71,8 +71,10 @@ _NOT_PERSON_WORDS = frozenset({"desk", "service", "center", "centre", "counter",
 is said instead."""
 
 
-def said_words(tokens: list[str], mention: Mention) -> str | None:
-    """The mention's English words without determiners, the last one singular."""
+def said_words(tokens: list[str], mention: Mention, taken: frozenset[int]) -> str | None:
+    """The mention's English words without determiners, the last one singular, with the
+    nouns before it that no vocabulary word covers ("the camp manager", not "supermarket
+    cashier": ``taken`` holds the tokens of every mention)."""
     if mention.rest or any(is_hangul(t) for t in tokens[mention.start : mention.end + 1]):
         return None
     words = [t for t in tokens[mention.start : mention.end + 1] if t not in SKIP_WORDS]
@@ -81,7 +83,12 @@ def said_words(tokens: list[str], mention: Mention) -> str | None:
     lemmas = lemmas_of(words[-1]).get("NOUN")
     if lemmas and words[-1].endswith("s"):
         words[-1] = lemmas[0]
-    return " ".join(words)
+    compound = place_compound(tokens, mention)
+    modifiers = compound.split()[: -(mention.end - mention.start + 1)] if compound else []
+    first = mention.start - len(modifiers)
+    if any(index in taken for index in range(first, mention.start)):
+        modifiers = []
+    return " ".join([*modifiers, *words])
 
 
 def service_point(tokens: list[str], mention: Mention) -> str | None:
