@@ -242,3 +242,13 @@ def test_a_partner_keeps_the_nouns_the_learner_put_before_it() -> None:
     )
     assert extract("Supermarket cashier, I want to pay by card.").partner == "cashier"
     assert extract("Blood donation center — nurse — I want to donate blood.").partner == "nurse"
+
+
+def test_a_pronoun_is_no_partner_and_a_ramble_ends_with_its_request() -> None:
+    assert extract("I talk to my roommate to ask her to turn the music down").partner == (
+        "roommate"
+    )
+    story = ("My daughter goes to an American school and she has no friends there, she plays "
+             "alone at lunch and comes home sad, so I want to talk with her homeroom teacher "
+             "and not with the principal about it")
+    assert extract(story).partner == "homeroom teacher"

@@ -65,6 +65,9 @@ from scenario_engine.engines.local.vocabulary import (
     load_vocabulary,
 )
 
+RAMBLE_TOKENS = 30
+"""Beyond this many tokens an utterance is a story with the request at its end: of values
+that tie on everything else, the later wins (in a short one, the earlier)."""
 HOME = "home"
 """The learner's home is where a story starts, not a role-play's place (unless asked)."""
 _ANALYSED = STRONG + 1
@@ -250,6 +253,8 @@ class SlotExtractor:
     def _choose(
         self, candidates: list[_Candidate], tokens: list[str], awaiting: Slot | None
     ) -> SlotValues:
+        order = 1 if len(tokens) > RAMBLE_TOKENS else -1  # a ramble ends with the request
+
         def best(slot: Slot, typical: frozenset[str]) -> _Candidate | None:
             own = [c for c in candidates if c.slot is slot]
             if not own:
@@ -257,7 +262,7 @@ class SlotExtractor:
             chosen = max(
                 own,
                 key=lambda c: (c.segment, not c.with_learner, c.from_vocabulary, c.framed,
-                               c.strength, c.value in typical, -c.start, -c.rank),
+                               c.strength, c.value in typical, c.start * order, -c.rank),
             )
             if (chosen.ambiguous and chosen.said is None and chosen.value not in typical
                     and awaiting is not slot):

@@ -135,6 +135,8 @@ def _capture(
     words: list[str] = []
     index = start
     while index < len(tokens) and tokens[index] in LEADING_NOISE and slot is not Slot.GOAL:
+        if tokens[index] == "to" and index > start:
+            return []  # "ask her to turn the music down": "her" is the person, no name of one
         index += 1
     stops = _GOAL_STOPS if slot is Slot.GOAL else PHRASE_STOPS
     first = index
