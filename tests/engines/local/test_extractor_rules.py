@@ -252,3 +252,8 @@ def test_a_pronoun_is_no_partner_and_a_ramble_ends_with_its_request() -> None:
              "alone at lunch and comes home sad, so I want to talk with her homeroom teacher "
              "and not with the principal about it")
     assert extract(story).partner == "homeroom teacher"
+
+
+def test_staff_the_learner_named_in_english_keeps_their_words() -> None:
+    assert extract("I rent skis and boots from the rental staff.").partner == "rental staff"
+    assert extract("카페에서 직원한테 커피 주문하고 싶어요").partner == "barista"

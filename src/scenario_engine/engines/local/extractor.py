@@ -293,8 +293,10 @@ class SlotExtractor:
         "staff"/"직원" at a known place ("카페에서 직원한테" -> barista)."""
         if partner is None:
             return None
+        if partner.value == GENERIC_STAFF and partner.said:
+            return partner.said  # "staff한테", "the front desk staff": the learner's words
         if partner.value == GENERIC_STAFF and not asked:
-            return self._staff_of(place) if place else None  # a bare "staff": ask who
+            return self._staff_of(place) if place else None  # a bare "직원": ask who
         typical = self._typical_of(place) if place else frozenset()
         if partner.said is None or (
             partner.value in typical and partner.value.endswith(" " + partner.said)
