@@ -257,3 +257,15 @@ def test_a_pronoun_is_no_partner_and_a_ramble_ends_with_its_request() -> None:
 def test_staff_the_learner_named_in_english_keeps_their_words() -> None:
     assert extract("I rent skis and boots from the rental staff.").partner == "rental staff"
     assert extract("카페에서 직원한테 커피 주문하고 싶어요").partner == "barista"
+
+
+def test_no_as_a_determiner_corrects_nothing() -> None:
+    assert extract("I'm at the hotel and there's no hot water in my room.").place == "hotel"
+    assert extract("I want a coffee with no sugar at the cafe, no, at the bakery").place == (
+        "bakery"
+    )
+
+
+def test_someone_elses_place_and_a_name_with_an_ing_word() -> None:
+    assert extract("I need the tailor to shorten my jacket, I'm at his shop.").place is None
+    assert extract("I'm at a pet grooming salon").place == "pet grooming salon"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol, Self, TypeVar
 
 from scenario_engine.domain.slots import Slot
+from scenario_engine.engines.local.mention_grammar import standalone_no
 from scenario_engine.engines.local.normalize import CLAUSE, POSSESSIVES, SKIP_WORDS, lemmas_of
 from scenario_engine.engines.local.patterns import CORRECTION_WORDS, NOT_GOAL_VERBS
 
@@ -133,9 +134,7 @@ def _is_correction(tokens: list[str], index: int) -> bool:
     if token in ("mean", "meant"):
         return bool(index) and tokens[index - 1] == "i"
     if token == "no":
-        before = tokens[index - 1] if index else CLAUSE
-        after = tokens[index + 1] if index + 1 < len(tokens) else CLAUSE
-        return before == CLAUSE or after == CLAUSE or after in CORRECTION_WORDS
+        return standalone_no(tokens, index)
     return token in CORRECTION_WORDS and token.isascii()
 
 

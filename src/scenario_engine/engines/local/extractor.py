@@ -68,6 +68,7 @@ from scenario_engine.engines.local.vocabulary import (
 RAMBLE_TOKENS = 30
 """Beyond this many tokens an utterance is a story with the request at its end: of values
 that tie on everything else, the later wins (in a short one, the earlier)."""
+_OTHERS = frozenset({"his", "her", "their"})
 HOME = "home"
 """The learner's home is where a story starts, not a role-play's place (unless asked)."""
 _ANALYSED = STRONG + 1
@@ -236,6 +237,8 @@ class SlotExtractor:
             slots.discard(Slot.GOAL)  # "late checkout" asks for more than "check out"
         said = said_words(tokens, mention, taken)
         compound = place_words(tokens, mention)
+        if before in _OTHERS:
+            slots.discard(Slot.PLACE)  # "the tailor... I'm at his shop": whose, not which
         desk = service_point(tokens, mention) if frame == Slot.PLACE else None
         if desk is not None:  # "I'm at the front desk": where the learner is, not who
             return [_Candidate(Slot.PLACE, desk, segments[mention.start], True, True, STRONG,

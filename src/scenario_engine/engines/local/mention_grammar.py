@@ -40,7 +40,7 @@ GOAL_MODIFIERS = frozenset({"late", "early", "express", "online", "mobile", "sel
 """Words before a goal alias that make it a different request: "late checkout"."""
 MODIFIED_NOUNS = frozenset(
     {"license", "licence", "pass", "card", "fare", "number", "schedule", "route", "app",
-     "account", "insurance", "bill", "receipt", "reservation", "booking", "policy", "rules",
+     "account", "insurance", "bill", "bus", "receipt", "reservation", "booking", "policy", "rules",
      "hours", "website", "appointment"}
 )
 FUNCTION_WORDS = frozenset(
@@ -193,11 +193,20 @@ def segments(tokens: list[str]) -> list[int]:
     count = 0
     for index, token in enumerate(tokens):
         segments.append(count)
+        if token == "no" and not standalone_no(tokens, index):
+            continue  # "there's no hot water": a determiner, no correction
         if token in CORRECTION_WORDS or (
             token in ("mean", "meant") and index and tokens[index - 1] == "i"
         ):
             count += 1
     return segments
+
+
+def standalone_no(tokens: list[str], index: int) -> bool:
+    """ "no" on its own corrects ("no, the post office", "no wait"); "with no ice" does not."""
+    before = tokens[index - 1] if index else CLAUSE
+    after = tokens[index + 1] if index + 1 < len(tokens) else CLAUSE
+    return before == CLAUSE or after == CLAUSE or after in CORRECTION_WORDS
 
 
 def frame(tokens: list[str], mention: Mention) -> Slot | str | None:
