@@ -91,11 +91,21 @@ def test_metrics_with_workers_count_every_worker_s_sessions() -> None:
         for _ in range(4):
             assert _talk(port, "--say", "호텔에서 프런트 직원이랑 체크인하고 싶어요") == HOTEL
         completed = 'scenario_sessions_total{outcome="completed"} '
+        # A worker counts a session once it has ended, just after the client saw the close.
+        deadline = time.monotonic() + 20
+        while not _settled(httpx.get(f"http://127.0.0.1:{port}/metrics").text, completed):
+            assert time.monotonic() < deadline, "the four sessions were not counted in 20 s"
+            time.sleep(0.05)
         for _ in range(6):
             scrape = httpx.get(f"http://127.0.0.1:{port}/metrics").text
             counts = [line for line in scrape.splitlines() if line.startswith(completed)]
             assert counts == [completed + "4.0"], counts
             assert "scenario_active_sessions 0.0" in scrape.splitlines()
+
+
+def _settled(scrape: str, completed: str) -> bool:
+    lines = scrape.splitlines()
+    return completed + "4.0" in lines and "scenario_active_sessions 0.0" in lines
 
 
 def test_invalid_setting_fails_with_one_line_naming_it() -> None:
