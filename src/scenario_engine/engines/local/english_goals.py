@@ -29,8 +29,13 @@ _OBJECT_PRONOUNS = frozenset({"it", "him", "her", "them", "me", "us", "one"})
 _WH = frozenset({"how", "where", "what", "which", "when", "why", "if", "whether", "who"})
 _TRAILING = frozenset({"a", "an", "the", "my", "our", "your", "his", "her", "their", "some"})
 _NOT_GERUND_AFTER = frozenset({"is", "are", "was", "been", "keep", "stop", "the", "a", "my",
-                               "for", "of", "without", "before", "after", "when", "while"})
-"""A "-ing" after these is no goal: "the bus is leaving", "the shopping", "after checking"."""
+                               "for", "of", "without", "before", "after", "when", "while",
+                               "shes", "hes", "theyre", "its"})
+"""A "-ing" after these is no goal: "the bus is leaving", "the shopping", "after checking",
+"she's visiting my brother" (someone else's doing)."""
+_CLAUSE_WORDS = frozenset({"is", "are", "was", "were", "be", "been", "am", "will", "would",
+                           "can", "could", "has", "had", "does", "did", "that", "which", "who"})
+"""Words that start a clause inside an object: "renew books [that are due tomorrow]"."""
 
 
 def verb_lemma(word: str) -> str | None:
@@ -43,6 +48,9 @@ def gerund_goal_start(tokens: list[str], index: int) -> bool:
     token = tokens[index]
     if not token.endswith("ing") or (index and tokens[index - 1] in _NOT_GERUND_AFTER):
         return False
+    before = tokens[index - 1] if index else ""
+    if len(before) > 2 and set(lemmas_of(before)) == {"NOUN"}:
+        return False  # "a vendor selling honey": the "-ing" describes the noun before it
     return verb_lemma(token) in GOAL_VERBS
 
 
@@ -58,7 +66,11 @@ def shape_goal(words: list[str]) -> list[str] | None:
     if verb is None or verb in NOT_GOAL_VERBS:
         return None
     shaped = [verb]
-    rest = [word for word in words[1:] if word not in _DEMONSTRATIVES]
+    rest = list(words[1:])
+    clause = next((i for i, word in enumerate(rest) if i and word in _CLAUSE_WORDS), None)
+    rest = [word for word in rest[:clause] if word not in _DEMONSTRATIVES]
+    if rest and _describes_nothing(rest):
+        return None  # "go alone", "come early": no object, nothing to practise
     if rest and _bare_verb(rest[0]):
         return None  # "asking the concierge recommend...": no object to keep
     wh = next((i for i, word in enumerate(rest) if word in _WH), None)
@@ -112,6 +124,19 @@ _NUMBERS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "ei
 def _counted(preposition: str, word: str) -> bool:
     """ "for six", "for two nights", "for tomorrow": how many or when, which a booking keeps."""
     return preposition == "for" and (word.isdigit() or word in _NUMBERS)
+
+
+def _describes_nothing(rest: list[str]) -> bool:
+    """The verb is followed by an adverb or adjective that no noun follows: "go alone"."""
+    first = rest[0]
+    if first in _COMPLEMENTS or first in _PARTICLES or first in _WH or first in _ENDS or (
+        first == "as"
+    ):
+        return False
+    lemmas = set(lemmas_of(first))
+    if not lemmas or not lemmas <= {"ADV", "ADJ"}:
+        return False
+    return len(rest) == 1 or "NOUN" not in lemmas_of(rest[1])
 
 
 def _bare_verb(word: str) -> bool:
