@@ -87,6 +87,11 @@ class AppConfig(BaseSettings):
         300, ge=0, le=5000,
         description="Voice over a reply that stops it; shorter sounds (mhm, 네) do not.",
     )
+    reply_audio_lead_ms: int = Field(
+        250, ge=0, le=10_000,
+        description="With barge-in: how far ahead of playback a reply's audio is sent, so at "
+        "most this much still plays once the learner speaks (0: all as soon as made).",
+    )
 
     # --- server -----------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address to listen on.")
