@@ -101,3 +101,61 @@ def test_the_lexicon_refuses_korean_values_and_repeated_aliases() -> None:
     with pytest.raises(ValueError, match="repeat"):
         build_lexicon({"places": {"은행": "bank"}}, vocabulary)
     assert load_lexicon().goal("만들", "계좌") == "open a bank account"
+
+
+def test_a_bare_region_after_in_is_no_venue() -> None:
+    assert extract("What time is it in New York now?") == SlotValues()
+    assert extract("I'm in a pet shop").place == "pet shop"
+
+
+@pytest.mark.parametrize(
+    "text", ["Parent-teacher meeting at my son school.",
+             "I left my charger in the room after check out."],
+)
+def test_a_goal_named_but_not_requested_is_left_for_the_question(text: str) -> None:
+    assert extract(text).goal is None
+
+
+def test_a_goal_noun_after_a_verb_or_as_an_answer_is_a_goal() -> None:
+    assert extract("im at the hotel checkin").goal == "check in"
+    assert extract("a haircut", Slot.GOAL).goal == "get a haircut"
+    assert extract("I want a haircut").goal == "get a haircut"
+
+
+def test_a_vehicle_named_beats_the_destination() -> None:
+    assert extract("It's a taxi. I'm going to the museum.").place == "taxi"
+    assert extract("I'm going to the bank to open an account").place == "bank"
+
+
+def test_the_people_the_learner_is_with_are_not_the_partner() -> None:
+    text = "I'm in a pub with my coworkers and I order drinks from the bartender."
+    assert extract(text).partner == "bartender"
+    assert extract("I want to talk with my landlord").partner == "landlord"
+
+
+def test_a_correction_by_a_bare_noun_phrase_replaces_or_drops_the_value_before_it() -> None:
+    assert extract("I want to order a steak, sorry, I mean a pasta.").goal == "order a pasta"
+    assert extract("Gym... wait, no, swimming pool.").place is None
+    assert extract("At the bank, no wait, the post office.").place == "post office"
+    assert extract("I want to order a coffee with no ice").goal == "order a coffee"
+
+
+def test_a_korean_alias_inside_a_longer_word_is_not_that_word() -> None:
+    assert extract("병원비 내고 싶어요").place is None  # the hospital bill
+    assert extract("카페인 없는 거 있어요?").place is None  # caffeine
+    assert extract("호텔방에서 쉬고 있어요").place == "hotel"
+
+
+def test_a_word_with_several_meanings_waits_for_a_place_that_says_which() -> None:
+    assert extract("학원 선생님한테 수업 시간 물어보고 싶어요").partner is None
+    assert extract("병원에서 선생님께 진단서 떼 달라고 할래요").partner == "doctor"
+
+
+def test_where_a_ride_ends_is_not_where_the_talk_is() -> None:
+    assert extract("택시 기사님께 공항까지 가 달라고 할게요").place == "taxi"
+
+
+def test_a_phrase_cut_short_by_another_noun_fills_nothing() -> None:
+    assert extract("I am talking to the insurance company").partner is None
+    assert extract("At the laundromat, I want to ask someone how it works").goal is None
+    assert extract("I'm at the campsite office").place == "campsite office"

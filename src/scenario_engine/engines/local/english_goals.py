@@ -20,6 +20,8 @@ _PARTICLES = frozenset({"up", "out", "in", "off", "back", "down", "over", "on"})
 _COMPLEMENT_WORDS = 3
 _CONTROL_VERBS = frozenset({"try", "want", "need", "plan", "hope", "like", "love", "go", "have"})
 """Verbs before "to" whose goal is the verb after: "trying to order a beer"."""
+_ASKING = frozenset({"ask", "tell", "check", "find"})
+"""Verbs whose goal is the question after them: without it, "ask someone" says nothing."""
 _WH = frozenset({"how", "where", "what", "which", "when", "why", "if", "whether", "who"})
 _TRAILING = frozenset({"a", "an", "the", "my", "our", "your", "his", "her", "their", "some"})
 _NOT_GERUND_AFTER = frozenset({"is", "are", "was", "been", "keep", "stop", "the", "a", "my",
@@ -56,6 +58,8 @@ def shape_goal(words: list[str]) -> list[str] | None:
     wh = next((i for i, word in enumerate(rest) if word in _WH), None)
     if wh is not None and not (wh + 1 < len(rest) and rest[wh + 1] == "to"):
         rest = rest[:wh]  # "ask if this bus goes...": the question itself is no phrase to keep
+        if verb in _ASKING:
+            return None  # "ask someone [how the machine works]": what is asked is not kept
     if rest and rest[0] in _PARTICLES and not _is_object_start(rest):
         shaped.append(rest.pop(0))  # "sign up", "pick up", "check out"
     complement = 0

@@ -13,19 +13,23 @@ earliest mention.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.engines.local.answers import bare_answer
+from scenario_engine.engines.local.corrections import apply_noun_corrections
 from scenario_engine.engines.local.english_goals import goal_object
 from scenario_engine.engines.local.inference import PHONE_CALL, on_the_phone
-from scenario_engine.engines.local.korean_reading import read_korean
+from scenario_engine.engines.local.korean_reading import ends_inside_a_word, read_korean
 from scenario_engine.engines.local.lexicon import KoreanLexicon, load_lexicon
 from scenario_engine.engines.local.matcher import AliasMatcher, Entry, Mention
 from scenario_engine.engines.local.mention_grammar import (
     ANTI,
+    DESTINATION,
     GOAL_MODIFIERS,
     MODIFIED_NOUNS,
+    companion,
+    governed_goal,
     negated,
     negated_at,
     negated_korean,
@@ -76,6 +80,13 @@ class _Candidate:
     rank: int
     said: str | None = None
     """The English words the learner used for a vocabulary value ("salesman" for sales clerk)."""
+    with_learner: bool = False
+    """A partner the learner is with ("with my coworkers"): any other partner is preferred."""
+    ambiguous: bool = False
+    """The learner's word has several values of this slot ("선생님": a doctor or a teacher)."""
+
+    def moved(self, value: str, start: int, segment: int) -> _Candidate:
+        return replace(self, value=value, start=start, segment=segment)
 
 
 class SlotExtractor:
@@ -97,7 +108,10 @@ class SlotExtractor:
         tokens = tokenize(strip_injections(text))
         if not tokens:
             return SlotValues()
-        mentions = self._merge_staff(tokens, self._matcher.find(tokens))
+        found = self._matcher.find(tokens)
+        if any(is_hangul(token) for token in tokens):
+            found = [m for m in found if not ends_inside_a_word(tokens, m)]
+        mentions = self._merge_staff(tokens, found)
         segments = segments_of(tokens)
         candidates = [
             candidate
@@ -122,7 +136,8 @@ class SlotExtractor:
                 composed = phrase.slot is Slot.GOAL  # the learner's own verb and object
                 candidates.append(
                     _Candidate(phrase.slot, phrase.value, segments[phrase.start], composed,
-                               True, STRONG, phrase.start, 0)
+                               True, STRONG, phrase.start, 0, None,
+                               phrase.slot is Slot.PARTNER and companion(tokens, phrase.start + 1))
                 )
         korean = any(is_hangul(token) for token in tokens)
         if korean:
@@ -134,6 +149,7 @@ class SlotExtractor:
                         _Candidate(phrase.slot, phrase.value, segments[phrase.start], True,
                                    framed, strength, phrase.start, rank)
                     )
+        candidates = apply_noun_corrections(candidates, tokens, segments)
         values = self._choose(candidates, tokens, awaiting)
         if awaiting is not None and values.is_empty():
             values = values.with_value(awaiting, bare_answer(tokens, awaiting))
@@ -163,6 +179,9 @@ class SlotExtractor:
         self, tokens: list[str], mention: Mention, segments: list[int], awaiting: Slot | None
     ) -> list[_Candidate]:
         frame = frame_of(tokens, mention)
+        going = frame == DESTINATION  # a place, but not framed as where the talk happens
+        if going:
+            frame = Slot.PLACE
         slots = mention.slots()
         if len(slots) > 1:
             if isinstance(frame, Slot) and frame in slots:
@@ -175,14 +194,18 @@ class SlotExtractor:
         if following in MODIFIED_NOUNS and not mention.rest:
             return []  # "driver license", "bus pass": the word only describes another noun
         before = tokens[mention.start - 1] if mention.start else ""
-        if before in GOAL_MODIFIERS:
+        if before in GOAL_MODIFIERS or (
+            awaiting is not Slot.GOAL and not governed_goal(tokens, mention)
+        ):
             slots.discard(Slot.GOAL)  # "late checkout" asks for more than "check out"
         said = said_words(tokens, mention)
         compound = place_compound(tokens, mention) if frame == Slot.PLACE else None
         return [
             _Candidate(entry.slot, entry.canonical, segments[mention.start], True,
-                       frame == entry.slot, entry.strength, mention.start, entry.rank,
-                       said if entry.slot is Slot.PARTNER else compound)
+                       frame == entry.slot and not going, entry.strength, mention.start,
+                       entry.rank, said if entry.slot is Slot.PARTNER else compound,
+                       entry.slot is Slot.PARTNER and companion(tokens, mention.start),
+                       sum(e.slot is entry.slot for e in mention.entries) > 1)
             for entry in mention.entries
             if entry.slot in slots and not (entry.slot is Slot.PLACE and frame == ANTI)
         ]
@@ -194,11 +217,15 @@ class SlotExtractor:
             own = [c for c in candidates if c.slot is slot]
             if not own:
                 return None
-            return max(
+            chosen = max(
                 own,
-                key=lambda c: (c.segment, c.from_vocabulary, c.framed, c.strength,
-                               c.value in typical, -c.start, -c.rank),
+                key=lambda c: (c.segment, not c.with_learner, c.from_vocabulary, c.framed,
+                               c.strength, c.value in typical, -c.start, -c.rank),
             )
+            if (chosen.ambiguous and chosen.said is None and chosen.value not in typical
+                    and awaiting is not slot):
+                return None  # the place does not say which one: a question asks
+            return chosen
 
         stated = frozenset(c.value for c in candidates if c.slot is not Slot.PLACE)
         places = [c for c in candidates if c.slot is Slot.PLACE]

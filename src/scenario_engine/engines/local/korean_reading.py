@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from scenario_engine.domain.slots import Slot
 from scenario_engine.engines.local.lexicon import KoreanLexicon
+from scenario_engine.engines.local.matcher import Mention
 from scenario_engine.engines.local.morphology import Morpheme, analyse
 from scenario_engine.engines.local.normalize import is_hangul
 from scenario_engine.engines.local.phrases import Phrase
@@ -90,6 +91,22 @@ def read_korean(tokens: list[str], lexicon: KoreanLexicon) -> list[Phrase]:
             first = token_at(obj.first) if obj else start
             goals.append(Phrase(Slot.GOAL, goal, first, end))
     return phrases + goals[-1:]
+
+
+def ends_inside_a_word(tokens: list[str], mention: Mention) -> bool:
+    """A Korean alias that ends inside one morpheme names another word: "카페" in "카페인"
+    (caffeine), "병원" in "병원비" (the hospital bill), "추천" in "추천서" (a letter)."""
+    if not mention.rest or not any(is_hangul(char) for char in mention.rest[:1]):
+        return False
+    text = " ".join(tokens)
+    offset = sum(len(token) + 1 for token in tokens[: mention.end])
+    end = offset + len(tokens[mention.end]) - len(mention.rest)
+    morphemes = analyse(text)
+    if not morphemes:
+        return False  # no analysis: the matcher's own rule stands
+    return all(m.start != end for m in morphemes) and any(
+        m.start < end for m in morphemes
+    )
 
 
 def _units(morphemes: tuple[Morpheme, ...]) -> list[_Unit]:

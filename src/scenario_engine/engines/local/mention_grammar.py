@@ -32,6 +32,9 @@ from scenario_engine.engines.local.patterns import (
 
 ANTI = "anti"
 """The frame of a place named after "for", "from", "near"...: not where the learner is."""
+DESTINATION = "destination"
+"""The frame of a place the learner is going to ("going to the museum"): where they are when
+nothing else is named, but a place named otherwise ("it's a taxi") is where the talk is."""
 
 GOAL_MODIFIERS = frozenset({"late", "early", "express", "online", "mobile", "self"})
 """Words before a goal alias that make it a different request: "late checkout"."""
@@ -40,6 +43,15 @@ MODIFIED_NOUNS = frozenset(
      "account", "insurance", "bill", "receipt", "reservation", "booking", "policy", "rules",
      "hours", "website", "appointment"}
 )
+TIME_WORDS = frozenset({"after", "before", "since", "during", "until"})
+"""A goal alias after these names a time, not the request: "I left it in the room after check
+out"."""
+_GOVERNORS = frozenset(
+    {"want", "wanna", "need", "like", "get", "have", "make", "book", "do", "take", "ask",
+     "request", "schedule", "for", "please", "about", "try", "practice", "practise"}
+)
+"""Words that make a following noun the learner's request: "I want a haircut", "here for a
+haircut"; lemmas, so "asking", "wanted" count."""
 _NOT_PERSON_WORDS = frozenset({"desk", "service", "center", "centre", "counter", "support",
                                "office", "reception", "line"})
 """Partner aliases ending in these name a place or service ("front desk"): the canonical person
@@ -69,7 +81,9 @@ def place_compound(tokens: list[str], mention: Mention) -> str | None:
     while index >= 0 and len(words) < 2:
         token = tokens[index]
         lemmas = lemmas_of(token)
-        if token in SKIP_WORDS or token in POSSESSIVES or "NOUN" not in lemmas or (
+        unknown = not lemmas and token.isascii() and token.isalpha()  # "campsite", "dmv"
+        noun = "NOUN" in lemmas or unknown
+        if token in SKIP_WORDS or token in POSSESSIVES or not noun or (
             "VERB" in lemmas and token.endswith("ing")
         ) or token in PLACE_PREPOSITIONS:
             break
@@ -78,6 +92,42 @@ def place_compound(tokens: list[str], mention: Mention) -> str | None:
     if not words or (index >= 0 and tokens[index] in POSSESSIVES):
         return None  # "my son school": the noun before is whose place it is
     return " ".join([*words, *tokens[mention.start : mention.end + 1]])
+
+
+def governed_goal(tokens: list[str], mention: Mention) -> bool:
+    """Whether a vocabulary goal is requested, not just named. An alias that starts with a
+    verb ("check out", "order food") is an action; a noun alias ("checkup", "parent-teacher
+    meeting") is a request only after a verb or "for"/"please" within two words ("I have a
+    checkup", "a haircut, please"), or when "please" follows it. Korean is read from its
+    morphemes and passes."""
+    first = tokens[mention.start]
+    before = tokens[mention.start - 1] if mention.start else ""
+    if before in TIME_WORDS:
+        return False
+    if is_hangul(first) or "VERB" in lemmas_of(first) or _glued_phrasal_verb(first):
+        return True
+    after = tokens[mention.end + 1 : mention.end + 3]
+    if "please" in after:
+        return True
+    index, seen = mention.start - 1, 0
+    while index >= 0 and seen < 2 and tokens[index] != CLAUSE:
+        token = tokens[index]
+        index -= 1
+        if token in SKIP_WORDS or token in POSSESSIVES:
+            continue
+        forms = {token, *lemmas_of(token).get("VERB", ())}
+        if forms & _GOVERNORS:
+            return True
+        seen += 1
+    return False
+
+
+def _glued_phrasal_verb(word: str) -> bool:
+    """ "checkin", "checkout": a verb and its particle written (or transcribed) as one word."""
+    return any(
+        word.endswith(particle) and "VERB" in lemmas_of(word.removesuffix(particle))
+        for particle in ("in", "out", "up", "off")
+    )
 
 
 def segments(tokens: list[str]) -> list[int]:
@@ -96,6 +146,8 @@ def frame(tokens: list[str], mention: Mention) -> Slot | str | None:
     rest = mention.rest
     if not rest and mention.end + 1 < len(tokens) and tokens[mention.end + 1] in KO_PARTICLES:
         rest = tokens[mention.end + 1]  # "airport 에서": an English noun, a Korean particle
+    if rest.startswith("까지"):
+        return ANTI  # "공항까지 가 주세요": where the ride ends, not where the talk is
     if rest.startswith(KO_PARTNER_ENDINGS):
         return Slot.PARTNER
     if rest.startswith(KO_PLACE_ENDINGS):
@@ -111,7 +163,7 @@ def frame(tokens: list[str], mention: Mention) -> Slot | str | None:
         if token == "to":
             before = tokens[index - 1] if index else ""
             if before in MOTION_VERBS:
-                return Slot.PLACE
+                return DESTINATION
             return Slot.PARTNER if before in TALK_VERBS else ANTI  # "directions to the X"
         if token == "with" or token in TALK_VERBS:
             return Slot.PARTNER
@@ -120,6 +172,18 @@ def frame(tokens: list[str], mention: Mention) -> Slot | str | None:
         seen += 1
         index -= 1
     return None
+
+
+def companion(tokens: list[str], start: int) -> bool:
+    """A person the learner is with, not the one they talk to: "in a pub with my British
+    coworkers" (but "talking with my landlord" is the partner)."""
+    index = start - 1
+    while index >= 1 and start - index <= 3 and tokens[index] != CLAUSE:
+        if tokens[index] in POSSESSIVES and tokens[index - 1] == "with":
+            before = tokens[index - 2] if index >= 2 else ""
+            return before not in TALK_VERBS
+        index -= 1
+    return False
 
 
 def negated(tokens: list[str], mention: Mention) -> bool:

@@ -45,6 +45,8 @@ _GOAL_STOPS = frozenset(
 )
 _NEEDS_TO = frozenset({"say", "saying", "explain", "explaining", "complain", "complaining"})
 _DANGLING = SKIP_WORDS | POSSESSIVES | {"of", "to", "for"}
+_DETERMINED = SKIP_WORDS | POSSESSIVES
+"""An open place after "in" needs one of these: "in a pub" is a venue, "in Seoul" a city."""
 _NOT_PLACE_AFTER = frozenset({"look", "looking", "good", "bad", "great", "interested", "check"})
 
 
@@ -75,6 +77,9 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
             continue  # Korean is read from its morphemes (korean_reading.py)
         previous = tokens[index - 1] if index else ""
         if token in ("at", "in") and previous not in _NOT_PLACE_AFTER:
+            following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if token == "in" and following not in _DETERMINED:
+                continue  # "in Canada", "in New York", "in class": a region or a state
             phrases.extend(_capture(tokens, index + 1, Slot.PLACE, covered))
         elif token in TALK_VERBS:
             linked = index + 1 < len(tokens) and tokens[index + 1] in ("to", "with")
@@ -144,6 +149,8 @@ def _capture(
             if words and words[-1] in SKIP_WORDS | POSSESSIVES:
                 words.pop()  # "ask [the flight attendant] for a blanket"
         elif slots_here and slot is not Slot.GOAL:
+            if slots_here != {Slot.GOAL}:
+                return []  # "the insurance [company]": the words only modify another noun
             break  # "at macdonalds [ordering] a burger": the phrase ends at another slot's word
         elif slot is not Slot.GOAL and index > first and token.endswith("ing"):
             break

@@ -32,17 +32,30 @@ _DECODE_TIMEOUT_S: Final = 30.0
 _FRAME_BYTES: Final = 1 << 20
 
 
+_STOCK_PHRASES: Final = (
+    "thank you for watching", "thanks for watching", "thank you very much",
+    "thank you so much", "subscribe", "see you next time", "see you in the next",
+)  # fmt: skip
+"""What Whisper writes for speech it cannot follow: the closing lines of the videos it was
+trained on ("Thank you very much for watching.", "please like, share and subscribe")."""
+
+
 @dataclass(frozen=True, slots=True)
 class EnglishCheck:
     """When a decoded turn counts as speech that was not English.
 
     tiny.en has no language identification; on speech in another language it writes
-    fluent-looking English, but with a low average log-probability. Thresholds measured on
-    eSpeak Korean against eSpeak English (bench/bench_speech.py, docs/benchmarks.md).
+    fluent-looking English, but with a low average log-probability. Measured on eSpeak Korean
+    (18 sentences), eSpeak English and the human recordings: Korean came out at -0.68 to -1.61,
+    English down to -0.86, so no single threshold separates them (one CPU heard a Korean turn
+    as "Thank you very much." at -0.99, another above -1.0). Whisper's stock closing phrases
+    at a middling log-probability are the surest sign.
     """
 
     min_avg_logprob: float = -1.0
-    """Below this the turn is not English (eSpeak English went down to -1.36, garbled)."""
+    """Below this the turn is not English (eSpeak English went down to -0.86, human -0.74)."""
+    stock_phrase_logprob: float = -0.5
+    """A stock phrase below this is not English: clear speech decodes at -0.1 to -0.4."""
     max_compression_ratio: float = 2.4
     """Above this the text is a loop ("the last time I've been to the last time..."), which
     Whisper writes for speech it cannot follow (faster-whisper's own threshold)."""
@@ -50,10 +63,17 @@ class EnglishCheck:
     def is_english(self, decoded: Decoded) -> bool:
         if not decoded.text.strip():
             return True  # nothing heard: the session says so (no_speech_recognized)
+        if decoded.avg_logprob < self.stock_phrase_logprob and _is_stock_phrase(decoded.text):
+            return False
         return (
             decoded.avg_logprob >= self.min_avg_logprob
             and decoded.compression_ratio <= self.max_compression_ratio
         )
+
+
+def _is_stock_phrase(text: str) -> bool:
+    words = " ".join("".join(c if c.isalnum() or c == " " else " " for c in text.lower()).split())
+    return any(phrase in words for phrase in _STOCK_PHRASES)
 
 
 @dataclass(slots=True)
