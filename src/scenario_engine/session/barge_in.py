@@ -43,6 +43,7 @@ class SpeechGate:
         self.in_speech = False
         self._speech_ms = 0
         self._quiet_ms = 0
+        self._ended_voiced = False
 
     @property
     def speaking(self) -> bool:
@@ -61,6 +62,12 @@ class SpeechGate:
     def reset(self) -> None:
         """Count from now: audio heard while no reply listened does not count toward it."""
         self._speech_ms = self._quiet_ms = 0
+        self._ended_voiced = False
+
+    def take_ended_voiced(self) -> bool:
+        """Whether a stretch with voice in it ended in a pause since the last call."""
+        ended, self._ended_voiced = self._ended_voiced, False
+        return ended
 
     def heard(self, pcm: bytes, sample_rate: int) -> bool:
         """Count ``pcm`` (PCM16 mono); True once the speech has lasted ``min_speech_ms``."""
@@ -78,8 +85,8 @@ class SpeechGate:
                 self._quiet_ms = 0
             else:
                 self._quiet_ms += FRAME_MS
-                if self._quiet_ms >= MAX_GAP_MS:
-                    self._speech_ms = 0
+                if self._quiet_ms >= MAX_GAP_MS and self._speech_ms:
+                    self._speech_ms, self._ended_voiced = 0, True
             if self._speech_ms >= self.min_speech_ms:
                 return True
         return False
@@ -99,7 +106,9 @@ class BargeIn:
         """The speech going on is over a reply and has not stopped it."""
         self._held = False
         self._back_channel = False
-        """The last stretch of the speech watched ended while the reply still listened."""
+        """The last stretch of the speech watched had voice, was short and ended in a pause
+        while the reply still listened. Speech the service did not hear as it came (a client
+        that sent it all at once) is never taken for a back-channel."""
         self._verdicts: deque[bool] = deque(maxlen=MAX_PENDING_VERDICTS)
 
     def speech_started(self) -> None:
@@ -116,8 +125,6 @@ class BargeIn:
             self._watch()
 
     def speech_stopped(self) -> None:
-        if self._watching and self._gate.speaking:
-            self._back_channel = self._speaker.listening
         self._verdicts.append(self._watching and self._back_channel)
         self._watching = False
         self._gate.stopped()
@@ -134,18 +141,19 @@ class BargeIn:
     async def heard(self, pcm: bytes, sample_rate: int) -> None:
         if not self._watching:
             return
-        speaking = self._gate.speaking
+        was_speaking = self._gate.speaking
         if self._gate.heard(pcm, sample_rate):
             self._watching = self._held = False
             if await self._speaker.interrupt():
                 self._metrics.barge_ins.inc()
             return
-        if self._gate.speaking and not self._held:
-            self._back_channel = False
-            if self._speaker.listening:
-                self._hold()
-        elif speaking and not self._gate.speaking:  # a stretch ended: it was not speech
+        if self._gate.take_ended_voiced():  # a short sound, then a pause: not speech
             self._back_channel = self._speaker.listening
+        if self._gate.speaking and not was_speaking:
+            self._back_channel = False  # a new stretch: it may be speech
+        if self._gate.speaking and not self._held and self._speaker.listening:
+            self._hold()
+        elif not self._gate.speaking:
             self._release()
 
     def _watch(self) -> None:
