@@ -35,24 +35,43 @@ from tests.microphone import Microphone
 
 
 class Recorder:
-    """Reads every event, keeping (arrival, event); ``until`` waits for the next of a kind."""
+    """Reads every event as it comes, keeping (arrival, event); ``until`` waits for the next
+    of a kind. Reading all the time matters: an event read late would be timed late."""
 
     def __init__(self, ws: ClientConnection) -> None:
         self.events: list[tuple[float, dict[str, Any]]] = []
         self._ws = ws
         self._read = 0
+        self._arrived = asyncio.Event()
+        self._task = asyncio.create_task(self._receive())
+
+    async def _receive(self) -> None:
+        async for message in self._ws:
+            self.events.append((time.perf_counter(), json.loads(message)))
+            self._arrived.set()
 
     async def until(self, kind: str) -> float:
-        while True:
-            if self._read == len(self.events):
-                event = json.loads(await asyncio.wait_for(self._ws.recv(), 30))
-                self.events.append((time.perf_counter(), event))
-            at, event = self.events[self._read]
-            self._read += 1
-            if event["type"] == kind:
-                return at
-            if event["type"] in ("error", "scenario.completed"):
-                raise RuntimeError(f"unexpected {event}")
+        async with asyncio.timeout(30):
+            while True:
+                while self._read == len(self.events):
+                    if self._task.done():
+                        raise RuntimeError("the socket closed")
+                    self._arrived.clear()
+                    await self._arrived.wait()
+                at, event = self.events[self._read]
+                self._read += 1
+                if event["type"] == kind:
+                    return at
+                if event["type"] in ("error", "scenario.completed"):
+                    raise RuntimeError(f"unexpected {event}")
+
+    def seen(self) -> list[tuple[float, dict[str, Any]]]:
+        """The events up to the last one ``until`` returned (later ones are not judged)."""
+        return self.events[: self._read]
+
+    async def aclose(self) -> None:
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
 
 
 def played_out(deltas: list[tuple[float, float]]) -> float:
@@ -77,7 +96,7 @@ async def one_trial(url: str, first: bytes, second: bytes, rate: int) -> dict[st
             cancelled = await events.until("response.audio.cancelled")
             await events.until("input_audio.transcript")
             deltas = [(at, len(base64.b64decode(e["delta"])) / (2 * e.get("sample_rate", rate)))
-                      for at, e in events.events if e["type"] == "response.audio.delta"]
+                      for at, e in events.seen() if e["type"] == "response.audio.delta"]
             before = [d for d in deltas if d[0] <= cancelled]
             heard_until = min(cancelled, played_out(before))
             return {"to_cancel": (cancelled - await began) * 1000,
@@ -87,6 +106,7 @@ async def one_trial(url: str, first: bytes, second: bytes, rate: int) -> dict[st
                     "late_deltas": len(deltas) - len(before)}
         finally:
             await mic.aclose()
+            await events.aclose()
 
 
 async def barge_in_row(url: str, first: bytes, second: bytes, rate: int, trials: int,

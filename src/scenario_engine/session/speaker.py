@@ -45,7 +45,7 @@ Emit = Callable[
 PLAYOUT_SLACK_S = 0.2
 """How long after its audio's real-time end a reply may still be playing at the client
 (its jitter lead, the way out)."""
-FRAME_S = 0.1
+FRAME_S = 0.04
 """The longest audio delta: a hold stops the audio within one of them."""
 
 logger = logging.getLogger(__name__)
