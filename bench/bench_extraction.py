@@ -7,9 +7,11 @@ new text), per language, and the same for the tokenizer alone as the baseline of
 so the ratio is comparable across machines.
 
 Accuracy: ``--accuracy dev`` prints the table of right / wrong / empty / invented by slot,
-language and category (the scorer of ``tests/engines/local/eval/scoring.py``), and with
-``--misses`` every slot that was not right. ``--accuracy test`` prints only the table: the test
-split is looked at a counted number of times (docs/benchmarks.md) and never item by item.
+language and category (the scorer of ``tests/engines/local/eval/scoring.py``) for each tuning
+split (``dev.jsonl``, and ``dev2.jsonl`` written later by two more blind writers) and for both
+together, and with ``--misses`` every slot that was not right. ``--accuracy test`` prints only
+the table: the test split is looked at a counted number of times (docs/benchmarks.md) and never
+item by item.
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the scorer lives beside the evaluation data, in tests/
 
-from tests.engines.local.eval.scoring import DEV, TEST, load_items, score, table  # noqa: E402
+from tests.engines.local.eval.scoring import (  # noqa: E402
+    DEV,
+    EVAL_DIR,
+    TEST,
+    Item,
+    load_items,
+    score,
+    table,
+)
 
 from scenario_engine.domain.slots import Slot  # noqa: E402
 from scenario_engine.engines.local.extractor import SlotExtractor  # noqa: E402
@@ -33,6 +43,8 @@ from scenario_engine.engines.local.morphology import clear_cache  # noqa: E402
 from scenario_engine.engines.local.normalize import tokenize  # noqa: E402
 
 Utterance = tuple[str, Slot | None]
+DEV2 = EVAL_DIR / "dev2.jsonl"
+"""The second tuning split (round 2 of blind writing, docs/benchmarks.md has its baseline)."""
 
 
 def run_once(work: Callable[[str, Slot | None], object], utterances: list[Utterance],
@@ -117,17 +129,28 @@ def loop_stall(extractor: SlotExtractor, utterances: list[Utterance]) -> None:
 
 
 def accuracy(extractor: SlotExtractor, split: str, misses: bool) -> None:
-    path = DEV if split == "dev" else TEST
-    items = load_items(path)
+    if split == "test":
+        _report(extractor, "test split", load_items(TEST), TEST, misses=False)
+        return
+    dev, dev2 = load_items(DEV), load_items(DEV2)
+    _report(extractor, "dev split", dev, DEV, misses)
+    _report(extractor, "dev2 split", dev2, DEV2, misses)
+    _report(extractor, "dev + dev2", dev + dev2, None, misses=False)
+
+
+def _report(extractor: SlotExtractor, name: str, items: list[Item], path: Path | None,
+            misses: bool) -> None:
     report = score(extractor.extract, items)
-    print(f"{split} split: {len(items)} utterances, {path.relative_to(ROOT)}\n")
+    where = f", {path.relative_to(ROOT)}" if path else ""
+    print(f"{name}: {len(items)} utterances{where}\n")
     print(table(report))
-    if misses and split == "dev":
-        print()
+    print()
+    if misses:
         for miss in report.misses:
             wanted = miss.item.expected[miss.slot]
             print(f"{miss.item.id} {miss.slot.value:7} {miss.outcome:8} got {miss.value!r} "
                   f"want {list(wanted) if wanted else None}  <- {miss.item.text!r}")
+        print()
 
 
 def main() -> None:
@@ -135,7 +158,8 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="a short run (about a second)")
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--accuracy", choices=("dev", "test"), help="print the accuracy table")
-    parser.add_argument("--misses", action="store_true", help="with --accuracy dev: every miss")
+    parser.add_argument("--misses", action="store_true",
+                        help="with --accuracy dev: every miss of dev and dev2")
     args = parser.parse_args()
 
     started = time.perf_counter()

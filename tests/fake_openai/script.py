@@ -31,8 +31,8 @@ class HttpFault:
 ChatReply = str | dict[str, Any] | HttpFault
 """A plain text answer, a JSON object answer (sent as the message content), or a fault."""
 
-ChatResponder = Callable[[dict[str, Any]], str | dict[str, Any]]
-"""Computes an answer from the request body when no scripted reply is queued."""
+ChatResponder = Callable[[dict[str, Any]], ChatReply]
+"""Computes an answer (or a fault) from the request body when no scripted reply is queued."""
 
 
 def default_chat_responder(request: dict[str, Any]) -> str | dict[str, Any]:

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from scenario_engine.config import AppConfig
 from scenario_engine.observability.logs import Redactor, redact
 from scenario_engine.transport.tokens import mint_session_token
-from tests.live import authenticated, live_client, running_server
+from tests.live import EVENT_TIMEOUT_S, authenticated, live_client, running_server
 from tests.observability.log_capture import service_logs
 from tests.transport.browser import page_url
 
@@ -35,9 +35,10 @@ async def test_session_lines_hold_the_session_id_and_no_secret() -> None:
                 logging.getLogger("scenario_engine.test").warning("key is %s", SECRET)
                 await client.say(learner_text)
                 await client.until("scenario.completed")
-            for _ in range(100):
-                if "session ended" in stream.getvalue():
-                    break
+            # The line comes once the server noticed the close: wait for it, generously.
+            deadline = asyncio.get_running_loop().time() + EVENT_TIMEOUT_S
+            while "session ended" not in stream.getvalue():
+                assert asyncio.get_running_loop().time() < deadline, "no 'session ended' line"
                 await asyncio.sleep(0.02)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     session_lines = [line for line in lines if line["session_id"] is not None]

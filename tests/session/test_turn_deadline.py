@@ -1,4 +1,5 @@
-"""One deadline covers a turn's model work: the call, its fallback and the streamed reply."""
+"""One deadline covers a turn's model work: the call, its fallback, the streamed reply, and the
+partner's, the coach's and the helper's calls of the same turn."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ import asyncio
 import time
 from collections.abc import Sequence
 
+import pytest
+
 from scenario_engine.domain import phrasing
 from scenario_engine.domain.builder import ScenarioBuilder
-from scenario_engine.domain.llm import TextStream, TurnAnswer
+from scenario_engine.domain.dialog_state import Line
+from scenario_engine.domain.llm import LLMError, TextStream, TurnAnswer
+from scenario_engine.domain.practice import Feedback, Help, HelpRequest, PartnerLine
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.domain.state import ScenarioState
-from scenario_engine.session.turn_deadline import TurnDeadline
+from scenario_engine.session.turn_deadline import PracticeDeadline, TurnClock, TurnDeadline
 from tests.domain.scripted_llm import text_stream
 
 
@@ -47,10 +52,10 @@ class SlowLLM:
 
 
 async def test_a_model_slower_than_the_deadline_costs_the_deadline_and_keeps_the_turn() -> None:
-    builder = ScenarioBuilder(TurnDeadline(SlowLLM(SlotValues(), turn_s=30), 0.3), 3)
+    builder = ScenarioBuilder(TurnDeadline(SlowLLM(SlotValues(), turn_s=30), TurnClock(0.3)), 3)
     started = time.monotonic()
     reply = await builder.respond("i am at a hotel")
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 5.0  # the deadline (and a loaded machine), not 30 s
     assert reply.text == KOREAN_FALLBACK_MESSAGE
     assert reply.fault is not None and reply.fault.code == "llm_timeout"
     assert builder.state.turns == ["i am at a hotel"]
@@ -58,11 +63,11 @@ async def test_a_model_slower_than_the_deadline_costs_the_deadline_and_keeps_the
 
 async def test_a_reply_that_stalls_is_cut_at_the_deadline() -> None:
     llm = SlowLLM(SlotValues(place="hotel"), stall_s=30)
-    builder = ScenarioBuilder(TurnDeadline(llm, 0.3), 3)
+    builder = ScenarioBuilder(TurnDeadline(llm, TurnClock(0.3)), 3)
     reply = await builder.respond("i am at a hotel")
     started = time.monotonic()
     assert await reply.speech.read_all() == "Who"  # what was said stays said; no more waiting
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 5.0  # the deadline, not the stall's 30 s
 
 
 async def test_a_reply_that_stalls_before_its_first_word_is_the_template() -> None:
@@ -71,7 +76,7 @@ async def test_a_reply_that_stalls_before_its_first_word_is_the_template() -> No
             await asyncio.sleep(30)
             yield "never"
 
-    builder = ScenarioBuilder(TurnDeadline(Silent(SlotValues(place="hotel")), 0.3), 3)
+    builder = ScenarioBuilder(TurnDeadline(Silent(SlotValues(place="hotel")), TurnClock(0.3)), 3)
     reply = await builder.respond("i am at a hotel")
     expected = phrasing.follow_up_question(Slot.PARTNER, builder.state.slots, 0)
     assert await reply.speech.read_all() == expected
@@ -81,11 +86,73 @@ async def test_the_fallback_extraction_shares_the_deadline_of_its_turn() -> None
     """The fallback path chained three calls of a full timeout each (~140 s): now the turn
     ends at its deadline with the final template and the slots it has."""
     llm = SlowLLM(SlotValues(place="hotel"), turn_s=0.1, fallback_s=30)
-    builder = ScenarioBuilder(TurnDeadline(llm, 0.4), 1)
+    builder = ScenarioBuilder(TurnDeadline(llm, TurnClock(2.0)), 1)
     builder.state.attempts = 1  # the questions are used up: this turn ends the dialog
     started = time.monotonic()
     reply = await builder.respond("i am at a hotel")
-    assert time.monotonic() - started < 1.0
+    # One shared deadline ends the turn at 2 s; a deadline per call would take 4.1 s.
+    assert time.monotonic() - started < 3.5
     assert llm.fallbacks == 2  # both tries made, the second failing at once
     assert reply.by_fallback and reply.scenario == builder.state.scenario_json()
     assert reply.text == phrasing.final_text(builder.state.slots)
+
+
+class SlowPractice:
+    """Partner, coach and helper that take ``seconds`` each."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    async def _after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+    async def open_scene(self, scenario: SlotValues) -> PartnerLine:
+        await self._after(self.seconds)
+        return PartnerLine("Welcome!")
+
+    async def answer(self, scenario: SlotValues, lines: Sequence[Line]) -> PartnerLine:
+        await self._after(self.seconds)
+        return PartnerLine("Here is your key.", goal_reached=True)
+
+    async def feedback(self, scenario: SlotValues, said: Sequence[str]) -> Feedback:
+        await self._after(self.seconds)
+        return Feedback((), "Well done.", "You checked in.")
+
+    async def help(self, request: HelpRequest) -> Help:
+        await self._after(self.seconds)
+        return Help("도움", ("Yes.", "No."))
+
+
+async def test_the_practice_calls_share_the_deadline_of_their_turn() -> None:
+    """Partner, feedback and help each waited out their own timeouts and retries; now each
+    call of a turn ends at that turn's deadline, not at one of its own."""
+    clock = TurnClock(3.0)
+    stalled = PracticeDeadline(SlowPractice(30), clock)
+    clock.start()
+    await asyncio.sleep(2.0)  # the turn's earlier work (the builder's call, the reply)
+    started = time.monotonic()
+    with pytest.raises(LLMError) as late:
+        await stalled.help(HelpRequest("Shall we start?", None, SlotValues()))
+    assert late.value.code == "llm_timeout"
+    assert time.monotonic() - started < 2.9  # what was left of the turn (~1 s), not 3 s more
+    clock.start()  # the next turn has a whole deadline again
+    quick = PracticeDeadline(SlowPractice(0.1), clock)
+    assert (await quick.answer(SlotValues(), [])).goal_reached
+
+
+async def test_a_stalled_partner_coach_or_helper_costs_the_deadline() -> None:
+    clock = TurnClock(0.3)
+    practice = PracticeDeadline(SlowPractice(30), clock)
+    calls = [
+        lambda: practice.open_scene(SlotValues()),
+        lambda: practice.answer(SlotValues(), []),
+        lambda: practice.feedback(SlotValues(), ["I have reservation"]),
+        lambda: practice.help(HelpRequest("Who?", Slot.PARTNER, SlotValues())),
+    ]
+    for call in calls:
+        clock.start()
+        started = time.monotonic()
+        with pytest.raises(LLMError) as late:
+            await call()
+        assert late.value.code == "llm_timeout" and "0.3 s" in str(late.value)
+        assert time.monotonic() - started < 5.0  # the deadline, not the model's 30 s

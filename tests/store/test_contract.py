@@ -5,8 +5,11 @@ import secrets
 
 from scenario_engine.store.base import Claim, SessionStore
 
-LEASE_S = 0.3
-TTL_S = 5.0
+LEASE_S = 5.0
+"""A lease that outlasts every check made while it is held, on a loaded machine too."""
+SHORT_LEASE_S = 1.0
+"""A lease the test waits out; held for the one call made right after it was given."""
+TTL_S = 10.0
 
 
 def _key() -> str:
@@ -52,20 +55,26 @@ async def test_a_claim_on_a_held_lease_makes_the_holder_let_go(store: SessionSto
 
 async def test_a_dead_holders_lease_runs_out(store: SessionStore) -> None:
     key = _key()
-    await store.create(key, "dead", b"r", TTL_S, LEASE_S)
+    await store.create(key, "dead", b"r", TTL_S, SHORT_LEASE_S)
     assert await store.claim(key, "new", LEASE_S) is Claim.HELD
-    await asyncio.sleep(LEASE_S + 0.1)
+    await asyncio.sleep(SHORT_LEASE_S + 0.1)
     assert await store.claim(key, "new", LEASE_S) is Claim.TAKEN
     assert await store.load(key) == b"r"
 
 
 async def test_the_record_expires_after_its_ttl_unless_renewed(store: SessionStore) -> None:
-    kept, dropped = _key(), _key()
-    await store.create(kept, "a", b"kept", 0.4, LEASE_S)
-    await store.create(dropped, "a", b"dropped", 0.4, LEASE_S)
-    await asyncio.sleep(0.25)
-    assert await store.renew(kept, "a", LEASE_S, 0.4)
-    await asyncio.sleep(0.25)
+    """Both records live ``ttl``; one is renewed after half of it. At the first moment the
+    other is gone, the renewed one is still there: it outlives it by at least the half slept
+    (a lower bound, however loaded the machine), not by a race against the clock."""
+    kept, dropped, ttl = _key(), _key(), 2.4
+    await store.create(kept, "a", b"kept", ttl, LEASE_S)
+    await store.create(dropped, "a", b"dropped", ttl, LEASE_S)
+    await asyncio.sleep(ttl / 2)
+    assert await store.renew(kept, "a", LEASE_S, ttl)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + ttl + 10.0
+    while await store.load(dropped) is not None:
+        assert loop.time() < deadline, "the record outlived its TTL"
+        await asyncio.sleep(0.02)
     assert await store.load(kept) == b"kept"
-    assert await store.load(dropped) is None
     assert await store.claim(dropped, "b", LEASE_S) is Claim.MISSING

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 
 from scenario_engine.config import AppConfig
-from tests.live import live_client, resuming_client, running_server, serving
+from scenario_engine.session.persistence import store_key
+from scenario_engine.session.record import DialogRecord
+from scenario_engine.store.redis import RedisStore
+from tests.live import EVENT_TIMEOUT_S, live_client, resuming_client, running_server, serving
 from tests.services import free_port
 
 HOTEL = {"place": "hotel", "conversation_partner": "receptionist", "conversation_goal": "check in"}
@@ -21,7 +24,7 @@ async def test_a_dialog_started_on_one_instance_resumes_on_the_other(redis_url: 
             # The answered turn is stored once the reply is out (a Redis round trip later); a
             # drop before that leaves the turn pending, answered again after the resume
             # (tests/session/test_resume.py has that case).
-            await asyncio.sleep(0.3)
+            await _answered_turns_stored(redis_url, token, 1)
             first.ws.transport.abort()  # type: ignore[attr-defined]
         async with resuming_client(url_b, token) as second:
             resumed = (await second.until("session.resumed"))[-1]
@@ -31,10 +34,31 @@ async def test_a_dialog_started_on_one_instance_resumes_on_the_other(redis_url: 
             assert (await second.until("scenario.completed"))[-1]["json"] == HOTEL
 
 
+async def _answered_turns_stored(redis_url: str, token: str, turns: int) -> None:
+    """Wait (up to a generous deadline) until the store holds ``turns`` answered turns of the
+    session of ``token`` and none pending: a fixed sleep lost that race on a loaded machine."""
+    store = RedisStore(redis_url, timeout_s=2.0)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + EVENT_TIMEOUT_S
+    try:
+        while True:
+            data = await store.load(store_key(token))
+            if data is not None:
+                record = DialogRecord.from_bytes(data)
+                if not record.pending and len(record.dialog.transcript) >= 2 * turns:
+                    return
+            assert loop.time() < deadline, f"{turns} answered turn(s) not stored in time"
+            await asyncio.sleep(0.02)
+    finally:
+        await store.aclose()
+
+
 async def test_a_shutdown_closes_1012_and_the_client_resumes_elsewhere_at_once(
     redis_url: str,
 ) -> None:
-    config = AppConfig(engine="local", state_url=redis_url)
+    # A long lease, so "given up, not waited out" is seconds apart: one waited out would take
+    # at least two thirds of it (renewed every third), one given up a round trip or two.
+    config = AppConfig(engine="local", state_url=redis_url, state_lease_s=15.0)
     async with (
         running_server(config) as url_b,
         serving(config) as (url_a, server_a),
@@ -50,7 +74,7 @@ async def test_a_shutdown_closes_1012_and_the_client_resumes_elsewhere_at_once(
         started = loop.time()
         async with resuming_client(url_b, token) as second:
             await second.until("session.resumed")
-            assert loop.time() - started < 1.0  # the lease was given up, not waited out
+            assert loop.time() - started < 5.0  # the lease was given up, not waited out
             await second.say("the receptionist to check in")
             assert (await second.until("scenario.completed"))[-1]["json"] == HOTEL
 

@@ -14,7 +14,6 @@ import time
 from collections.abc import Awaitable, Callable
 
 from scenario_engine.domain import feedback_rules, help_ko, phrasing
-from scenario_engine.domain.builder import ScenarioBuilder
 from scenario_engine.domain.dialog import Dialog
 from scenario_engine.domain.dialog_events import (
     AnswerInCharacter,
@@ -36,7 +35,7 @@ from scenario_engine.domain.dialog_events import (
 )
 from scenario_engine.domain.dialog_state import Phase, Speaker
 from scenario_engine.domain.llm import LLMError
-from scenario_engine.domain.practice import Feedback, HelpRequest, PartnerLine, PracticeLLM
+from scenario_engine.domain.practice import Feedback, HelpRequest, PartnerLine
 from scenario_engine.domain.reply_text import ReplyText
 from scenario_engine.domain.slots import Slot
 from scenario_engine.observability.metrics import Metrics
@@ -53,6 +52,7 @@ from scenario_engine.protocol import (
 )
 from scenario_engine.protocol.client_events import ScenarioField
 from scenario_engine.protocol.server_events import AnyServerEvent, FeedbackCorrection
+from scenario_engine.session.model_policy import BoundedModels
 from scenario_engine.session.speaker import ReplySpeaker
 
 logger = logging.getLogger(__name__)
@@ -68,17 +68,18 @@ class DialogFlow:
     def __init__(
         self,
         dialog: Dialog,
-        builder: ScenarioBuilder,
-        practice: PracticeLLM,
+        models: BoundedModels,
         speaker: ReplySpeaker,
         emit: Emit,
         close: Callable[[str], None],
         metrics: Metrics,
     ) -> None:
-        """``emit`` queues a server event, ``close`` closes the session normally (1000)."""
+        """``emit`` queues a server event, ``close`` closes the session normally (1000).
+        Every model call of one ``handle`` shares the deadline of that turn (``models``)."""
         self.dialog = dialog
-        self.builder = builder
-        self._practice = practice
+        self.builder = models.builder
+        self._practice = models.practice
+        self._clock = models.clock
         self._speaker = speaker
         self._emit = emit
         self._close = close
@@ -98,6 +99,7 @@ class DialogFlow:
         went out, if any did. A ``TransitionError`` (the phase does not take the event) goes
         to the caller before anything happened."""
         self._first_audio_at = None
+        self._clock.start()
         await self._run(self.dialog.handle(event))
         return self._first_audio_at
 

@@ -35,14 +35,15 @@ class ResumeRefused(Exception):
         self.message = message
 
 
-def _key_of(token: str) -> str:
+def store_key(token: str) -> str:
+    """The key a resume token's session is stored under: its SHA-256, never the token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 class SessionPersistence:
     def __init__(self, store: StoreGuard, config: AppConfig) -> None:
         self.token = secrets.token_urlsafe(TOKEN_BYTES)
-        self._key = _key_of(self.token)
+        self._key = store_key(self.token)
         self._owner = secrets.token_hex(8)
         self._store = store
         self._ttl_s = config.state_ttl_s
@@ -79,7 +80,7 @@ class SessionPersistence:
     async def resume(self, token: str, read: Callable[[bytes], T]) -> T:
         """Take over the session of ``token``: its lease, then its record through ``read``
         (which raises ValueError on a record it cannot use). From then on saves go there."""
-        key = _key_of(token)
+        key = store_key(token)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.claim_wait_s
         try:

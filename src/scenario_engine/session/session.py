@@ -39,7 +39,7 @@ from scenario_engine.session.barge_in import reply_audio_lead_s
 from scenario_engine.session.dialog_flow import DialogFlow
 from scenario_engine.session.flood_report import FloodReport
 from scenario_engine.session.keeper import DialogKeeper
-from scenario_engine.session.model_policy import bounded_builder
+from scenario_engine.session.model_policy import bounded_models
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
 from scenario_engine.session.persistence import SessionPersistence
 from scenario_engine.session.ready import ready_event
@@ -104,15 +104,12 @@ class ScenarioSession:
     def _open_dialog(self, state: DialogState | None) -> None:
         """The dialog machine, its builder and its flow, new or from a stored state."""
         dialog = Dialog(self._limits, state)
-        self.builder = bounded_builder(self._engine.llm, self._config, dialog.state.scenario)
+        models = bounded_models(
+            self._engine.llm, self._engine.practice, self._config, dialog.state.scenario
+        )
+        self.builder = models.builder
         self._flow = DialogFlow(
-            dialog,
-            self.builder,
-            self._engine.practice,
-            self._speaker,
-            self._emit,
-            self._close,
-            self._metrics,
+            dialog, models, self._speaker, self._emit, self._close, self._metrics
         )
 
     # --- lifecycle ------------------------------------------------------------------------------

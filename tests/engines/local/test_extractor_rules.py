@@ -48,9 +48,11 @@ def test_a_korean_compound_place_is_read_whole() -> None:
 
 def test_english_goals_keep_the_learners_verb_and_object() -> None:
     assert extract("Practice: returning a shirt at a department store").goal == "return a shirt"
-    assert extract("Please, I need order pizza for delivery by phone.").goal == (
-        "order pizza for delivery"
-    )
+    assert extract("Please, I need order pizza for delivery by phone.").goal == "order pizza"
+    assert extract("I want to book a table for six people").goal == "book a table for six"
+    assert extract("I'd like to rehearse mailing a package").goal == "mail a package"
+    assert extract("I want to ask him for a discount").goal == "ask for a discount"
+    assert extract("I have one already, I want to close it").goal is None
     assert extract("I'm trying to order a beer in a pub.").goal == "order a beer"
 
 
@@ -65,7 +67,13 @@ def test_an_uncertain_goal_is_left_for_the_question(text: str) -> None:
 
 def test_a_call_is_a_phone_call() -> None:
     assert extract("I'm calling the airline about my flight").place == "phone call"
-    assert extract("레스토랑에 전화해서 직원한테 예약하고 싶어요").place == "phone call"
+    assert extract("I want to order a pizza by phone").place == "phone call"
+    assert extract("I'm at the phone shop, my phone screen is cracked").place == "phone shop"
+
+
+def test_the_place_called_is_the_place() -> None:
+    assert extract("I'm calling the dental clinic").place == "dental clinic"
+    assert extract("레스토랑에 전화해서 직원한테 예약하고 싶어요").place == "restaurant"
 
 
 def test_a_partner_who_works_in_one_kind_of_place_implies_it() -> None:
@@ -155,7 +163,109 @@ def test_where_a_ride_ends_is_not_where_the_talk_is() -> None:
     assert extract("택시 기사님께 공항까지 가 달라고 할게요").place == "taxi"
 
 
+def test_a_place_keeps_the_learners_words() -> None:
+    assert extract("Can I be at a noodle shop with the owner?").place == "noodle shop"
+    assert extract("Theme park, the ride operator").place == "theme park"
+    assert extract("I'm in Seoul at a small noodle shop").place == "noodle shop"
+    assert extract("I'm at dentist's office").place == "dental clinic"  # the apostrophe is lost
+
+
 def test_a_phrase_cut_short_by_another_noun_fills_nothing() -> None:
     assert extract("I am talking to the insurance company").partner is None
     assert extract("At the laundromat, I want to ask someone how it works").goal is None
     assert extract("I'm at the campsite office").place == "campsite office"
+
+
+def test_a_desk_the_learner_is_at_is_the_place_not_a_partner() -> None:
+    assert extract("I locked myself out, so I'm at the front desk.") == SlotValues(
+        "front desk", None, None
+    )
+    assert extract("hotel room에 에어컨이 안 돼요, front desk에 전화했어요").partner == (
+        "receptionist"
+    )
+
+
+def test_a_refused_word_is_refused_wherever_it_was_said() -> None:
+    text = "I'm talking with my doctor, oh, not doctor, it's the nurse."
+    assert extract(text).partner == "nurse"
+    assert extract("Hotel. Actually not hotel, hostel.").place == "hostel"
+
+
+def test_a_question_after_the_partner_is_not_part_of_the_partner() -> None:
+    assert extract("at the pool asking the lifeguard if there's a free lane").partner == (
+        "lifeguard"
+    )
+    assert extract("At the museum ticket desk asking if there is a discount.").partner is None
+
+
+def test_home_is_where_a_story_starts_not_the_place() -> None:
+    assert extract("I bought a dress, but when I tried it at home it was too small.").place is None
+    assert extract("집", Slot.PLACE).place == "home"
+
+
+def test_forget_scratch_and_i_meant_correct_what_came_before() -> None:
+    assert extract("forget the gym, im at the swimming pool").place == "swimming pool"
+    assert extract("Dry cleaner's, sorry, tailor's shop, and I want my pants shorter").place is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["식당에서 종업원한테 메뉴 추천 받고 싶어요",  # a menu recommendation, not any
+     "bike shop 가서 mechanic한테 펑크난 타이어 고쳐달라고",  # fixing a tire
+     "train station에서 ticket 예매한 거 바꾸려고요"],  # the booking made is not the request
+)
+def test_a_korean_goal_word_that_drops_its_object_or_already_happened_is_no_goal(
+    text: str,
+) -> None:
+    assert extract(text).goal is None
+
+
+def test_a_correction_stating_what_cannot_be_read_supersedes_the_value_before() -> None:
+    text = "I want open bank account. Wait, I already have one, I want close it."
+    assert extract(text).goal is None
+    text = "공항에서 체크인 하는 거... 아 아니요 체크인은 했고 면세점에서 화장품 사는 걸로 할게요"
+    assert extract(text) == SlotValues()
+    assert extract("I'm at the bank, actually I need to talk to the teller").place == "bank"
+
+
+def test_an_english_goal_is_not_a_clause_someone_elses_doing_or_an_adverb() -> None:
+    assert extract("I want to renew books that are due tomorrow.").goal == "renew books"
+    assert extract("Farmers market, a vendor selling honey.").goal is None
+    assert extract("she's visiting my brother in Melbourne").goal is None
+    assert extract("I want to go alone to the store").goal is None
+    assert extract("I'd like to get new glasses").goal == "get new glasses"
+
+
+def test_a_partner_keeps_the_nouns_the_learner_put_before_it() -> None:
+    assert extract("I talk to the camp manager to get our site number.").partner == (
+        "camp manager"
+    )
+    assert extract("Supermarket cashier, I want to pay by card.").partner == "cashier"
+    assert extract("Blood donation center — nurse — I want to donate blood.").partner == "nurse"
+
+
+def test_a_pronoun_is_no_partner_and_a_ramble_ends_with_its_request() -> None:
+    assert extract("I talk to my roommate to ask her to turn the music down").partner == (
+        "roommate"
+    )
+    story = ("My daughter goes to an American school and she has no friends there, she plays "
+             "alone at lunch and comes home sad, so I want to talk with her homeroom teacher "
+             "and not with the principal about it")
+    assert extract(story).partner == "homeroom teacher"
+
+
+def test_staff_the_learner_named_in_english_keeps_their_words() -> None:
+    assert extract("I rent skis and boots from the rental staff.").partner == "rental staff"
+    assert extract("카페에서 직원한테 커피 주문하고 싶어요").partner == "barista"
+
+
+def test_no_as_a_determiner_corrects_nothing() -> None:
+    assert extract("I'm at the hotel and there's no hot water in my room.").place == "hotel"
+    assert extract("I want a coffee with no sugar at the cafe, no, at the bakery").place == (
+        "bakery"
+    )
+
+
+def test_someone_elses_place_and_a_name_with_an_ing_word() -> None:
+    assert extract("I need the tailor to shorten my jacket, I'm at his shop.").place is None
+    assert extract("I'm at a pet grooming salon").place == "pet grooming salon"

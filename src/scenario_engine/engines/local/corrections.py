@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Protocol, Self, TypeVar
 
 from scenario_engine.domain.slots import Slot
+from scenario_engine.engines.local.mention_grammar import standalone_no
 from scenario_engine.engines.local.normalize import CLAUSE, POSSESSIVES, SKIP_WORDS, lemmas_of
-from scenario_engine.engines.local.patterns import CORRECTION_WORDS
+from scenario_engine.engines.local.patterns import CORRECTION_WORDS, NOT_GOAL_VERBS
 
 _INTRO = frozenset({"its", "it", "is", "make", "mean", "i", "oh", "ah", "um", "uh"})
 """Words between a correction and its noun phrase: "no wait, it's a taxi", "I mean a pasta"."""
@@ -24,6 +25,7 @@ _NOT_IN_A_NOUN_PHRASE = frozenset(
      "need", "not", "dont", "to", "and", "but", "so", "because", "then", "please"}
 )
 _MAX_WORDS = 4
+_PHRASE_ENDS = frozenset({"and", "but", "so", "because", "then"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +51,13 @@ def noun_corrections(tokens: list[str]) -> list[NounCorrection]:
             continue  # "no wait, ...": the last correction word reports the phrase
         end = start
         while end < len(tokens) and tokens[end] != CLAUSE and end - start <= _MAX_WORDS:
+            if end > start and tokens[end] in _PHRASE_ENDS:
+                break  # "sorry, tailor's shop and I want...": the phrase ends at "and"
             end += 1
         words = [word for word in tokens[start:end] if word not in SKIP_WORDS | POSSESSIVES]
-        if _noun_phrase(words) and (end == len(tokens) or tokens[end] == CLAUSE):
+        if _noun_phrase(words) and (
+            end == len(tokens) or tokens[end] == CLAUSE or tokens[end] in _PHRASE_ENDS
+        ):
             found.append(NounCorrection(index, start, end, tuple(tokens[start:end])))
     return found
 
@@ -88,6 +94,31 @@ def apply_noun_corrections(candidates: list[C], tokens: list[str], segments: lis
     return candidates
 
 
+_WANTING = frozenset({"want", "wanna", "need", "like", "gonna", "rather", "would"})
+
+
+def english_stated_positions(tokens: list[str]) -> tuple[list[int], list[int]]:
+    """Where English ``tokens`` state a request ("I want close it": a wanting word before a
+    verb that may be a goal) and a place ("at the X", "in a X"), as token indices."""
+    requests: list[int] = []
+    places: list[int] = []
+    for index, token in enumerate(tokens):
+        following = [t for t in tokens[index + 1 : index + 3] if t != "to"]
+        if token in _WANTING and following:
+            lemmas = lemmas_of(following[0]).get("VERB", ())
+            if lemmas and lemmas[0] not in NOT_GOAL_VERBS:
+                requests.append(index)
+        elif token in ("at", "in") and index + 1 < len(tokens) and tokens[index + 1] != CLAUSE:
+            places.append(index)
+    return requests, places
+
+
+def superseded(candidate_segment: int, positions: list[int], segments: list[int]) -> bool:
+    """A value from before a correction whose later segment states the same slot in words
+    that could not be read: "open an account. Wait, I already have one, I want close it"."""
+    return any(segments[position] > candidate_segment for position in positions)
+
+
 def corrected_goal(verb_phrase: str, correction: NounCorrection) -> str | None:
     """ "order a steak" corrected by "a pasta" is "order a pasta"; ``None`` when the goal does
     not start with an English verb."""
@@ -100,12 +131,10 @@ def corrected_goal(verb_phrase: str, correction: NounCorrection) -> str | None:
 def _is_correction(tokens: list[str], index: int) -> bool:
     """A correction word; "no" only on its own ("no, the post office", not "with no ice")."""
     token = tokens[index]
-    if token == "mean":
+    if token in ("mean", "meant"):
         return bool(index) and tokens[index - 1] == "i"
     if token == "no":
-        before = tokens[index - 1] if index else CLAUSE
-        after = tokens[index + 1] if index + 1 < len(tokens) else CLAUSE
-        return before == CLAUSE or after == CLAUSE or after in CORRECTION_WORDS
+        return standalone_no(tokens, index)
     return token in CORRECTION_WORDS and token.isascii()
 
 
@@ -115,6 +144,8 @@ def _noun_phrase(words: list[str]) -> bool:
         return False
     if any(word in _NOT_IN_A_NOUN_PHRASE or word in CORRECTION_WORDS for word in words):
         return False
-    return all(word.isascii() and word.isalpha() for word in words) and (
-        "NOUN" in lemmas_of(words[-1])
-    )
+    if not all(word.isascii() and word.isalpha() for word in words):
+        return False
+    if any(lemmas_of(word) and not {"NOUN", "ADJ"} & set(lemmas_of(word)) for word in words):
+        return False  # "I already have one": a verb or an adverb makes it a clause
+    return "NOUN" in lemmas_of(words[-1])

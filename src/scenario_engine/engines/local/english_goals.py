@@ -13,7 +13,8 @@ from scenario_engine.engines.local.normalize import lemmas_of
 from scenario_engine.engines.local.patterns import GOAL_VERBS, NOT_GOAL_VERBS
 
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "some", "any"})
-_COMPLEMENTS = frozenset({"to", "for", "with", "about", "into", "from", "on", "of"})
+_COMPLEMENTS = frozenset({"to", "for", "with", "about", "into", "from", "on"})
+"""Prepositions that start a complement ("of" joins nouns: "a bottle of water")."""
 _ENDS = frozenset({"at", "in", "by", "because", "since", "before", "after", "and", "or", "but",
                    "so", "if", "when", "then", "please", "today", "tomorrow", "now", "here"})
 _PARTICLES = frozenset({"up", "out", "in", "off", "back", "down", "over", "on"})
@@ -22,11 +23,19 @@ _CONTROL_VERBS = frozenset({"try", "want", "need", "plan", "hope", "like", "love
 """Verbs before "to" whose goal is the verb after: "trying to order a beer"."""
 _ASKING = frozenset({"ask", "tell", "check", "find"})
 """Verbs whose goal is the question after them: without it, "ask someone" says nothing."""
+_REHEARSING = frozenset({"rehearse", "practice", "practise", "start", "keep"})
+"""Verbs before a gerund whose goal is the gerund: "practise ordering food"."""
+_OBJECT_PRONOUNS = frozenset({"it", "him", "her", "them", "me", "us", "one"})
 _WH = frozenset({"how", "where", "what", "which", "when", "why", "if", "whether", "who"})
 _TRAILING = frozenset({"a", "an", "the", "my", "our", "your", "his", "her", "their", "some"})
 _NOT_GERUND_AFTER = frozenset({"is", "are", "was", "been", "keep", "stop", "the", "a", "my",
-                               "for", "of", "without", "before", "after", "when", "while"})
-"""A "-ing" after these is no goal: "the bus is leaving", "the shopping", "after checking"."""
+                               "for", "of", "without", "before", "after", "when", "while",
+                               "shes", "hes", "theyre", "its"})
+"""A "-ing" after these is no goal: "the bus is leaving", "the shopping", "after checking",
+"she's visiting my brother" (someone else's doing)."""
+_CLAUSE_WORDS = frozenset({"is", "are", "was", "were", "be", "been", "am", "will", "would",
+                           "can", "could", "has", "had", "does", "did", "that", "which", "who"})
+"""Words that start a clause inside an object: "renew books [that are due tomorrow]"."""
 
 
 def verb_lemma(word: str) -> str | None:
@@ -39,6 +48,9 @@ def gerund_goal_start(tokens: list[str], index: int) -> bool:
     token = tokens[index]
     if not token.endswith("ing") or (index and tokens[index - 1] in _NOT_GERUND_AFTER):
         return False
+    before = tokens[index - 1] if index else ""
+    if len(before) > 2 and set(lemmas_of(before)) == {"NOUN"}:
+        return False  # "a vendor selling honey": the "-ing" describes the noun before it
     return verb_lemma(token) in GOAL_VERBS
 
 
@@ -49,10 +61,16 @@ def shape_goal(words: list[str]) -> list[str] | None:
     verb = verb_lemma(words[0])
     if verb in _CONTROL_VERBS and len(words) > 2 and words[1] == "to":
         return shape_goal(words[2:])
+    if verb in _REHEARSING and len(words) > 1 and words[1].endswith("ing"):
+        return shape_goal(words[1:])  # "rehearse mailing a package": the goal is mailing it
     if verb is None or verb in NOT_GOAL_VERBS:
         return None
     shaped = [verb]
-    rest = [word for word in words[1:] if word not in _DEMONSTRATIVES]
+    rest = list(words[1:])
+    clause = next((i for i, word in enumerate(rest) if i and word in _CLAUSE_WORDS), None)
+    rest = [word for word in rest[:clause] if word not in _DEMONSTRATIVES]
+    if rest and _describes_nothing(rest):
+        return None  # "go alone", "come early": no object, nothing to practise
     if rest and _bare_verb(rest[0]):
         return None  # "asking the concierge recommend...": no object to keep
     wh = next((i for i, word in enumerate(rest) if word in _WH), None)
@@ -62,10 +80,18 @@ def shape_goal(words: list[str]) -> list[str] | None:
             return None  # "ask someone [how the machine works]": what is asked is not kept
     if rest and rest[0] in _PARTICLES and not _is_object_start(rest):
         shaped.append(rest.pop(0))  # "sign up", "pick up", "check out"
+    if rest and rest[0] in _OBJECT_PRONOUNS:
+        if verb not in _ASKING:
+            return None  # "close it": what "it" is was said elsewhere
+        rest.pop(0)  # "ask him for a discount" is asking for a discount
+    has_object = bool(rest) and rest[0] not in _COMPLEMENTS and rest[0] not in _WH
     complement = 0
-    for word in rest:
+    for position, word in enumerate(rest):
         if word in _ENDS or (complement and word in _COMPLEMENTS):
             break
+        following = rest[position + 1] if position + 1 < len(rest) else ""
+        if has_object and word in _COMPLEMENTS and not _counted(word, following):
+            break  # "send money [to my mom in korea]": the verb and its object are the goal
         if word in _COMPLEMENTS:
             complement = 1
         elif complement and word not in _TRAILING:
@@ -89,6 +115,28 @@ def goal_object(tokens: list[str], start: int, index: int) -> bool:
         if tokens[position] in _PREPOSITIONS:
             return tokens[position] not in _PLACE_AFTER
     return True
+
+
+_NUMBERS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                      "ten", "tonight", "tomorrow"})
+
+
+def _counted(preposition: str, word: str) -> bool:
+    """ "for six", "for two nights", "for tomorrow": how many or when, which a booking keeps."""
+    return preposition == "for" and (word.isdigit() or word in _NUMBERS)
+
+
+def _describes_nothing(rest: list[str]) -> bool:
+    """The verb is followed by an adverb or adjective that no noun follows: "go alone"."""
+    first = rest[0]
+    if first in _COMPLEMENTS or first in _PARTICLES or first in _WH or first in _ENDS or (
+        first == "as"
+    ):
+        return False
+    lemmas = set(lemmas_of(first))
+    if not lemmas or not lemmas <= {"ADV", "ADJ"}:
+        return False
+    return len(rest) == 1 or "NOUN" not in lemmas_of(rest[1])
 
 
 def _bare_verb(word: str) -> bool:

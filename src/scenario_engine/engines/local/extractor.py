@@ -17,10 +17,19 @@ from dataclasses import dataclass, replace
 
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.engines.local.answers import bare_answer
-from scenario_engine.engines.local.corrections import apply_noun_corrections
+from scenario_engine.engines.local.corrections import (
+    apply_noun_corrections,
+    english_stated_positions,
+    superseded,
+)
 from scenario_engine.engines.local.english_goals import goal_object
-from scenario_engine.engines.local.inference import PHONE_CALL, on_the_phone
-from scenario_engine.engines.local.korean_reading import ends_inside_a_word, read_korean
+from scenario_engine.engines.local.inference import PHONE_CALL, callee, on_the_phone
+from scenario_engine.engines.local.korean_goals import not_requested
+from scenario_engine.engines.local.korean_reading import (
+    ends_inside_a_word,
+    read_korean,
+    stated_positions,
+)
 from scenario_engine.engines.local.lexicon import KoreanLexicon, load_lexicon
 from scenario_engine.engines.local.matcher import AliasMatcher, Entry, Mention
 from scenario_engine.engines.local.mention_grammar import (
@@ -33,8 +42,9 @@ from scenario_engine.engines.local.mention_grammar import (
     negated,
     negated_at,
     negated_korean,
-    place_compound,
+    place_words,
     said_words,
+    service_point,
 )
 from scenario_engine.engines.local.mention_grammar import frame as frame_of
 from scenario_engine.engines.local.mention_grammar import (
@@ -55,6 +65,12 @@ from scenario_engine.engines.local.vocabulary import (
     load_vocabulary,
 )
 
+RAMBLE_TOKENS = 30
+"""Beyond this many tokens an utterance is a story with the request at its end: of values
+that tie on everything else, the later wins (in a short one, the earlier)."""
+_OTHERS = frozenset({"his", "her", "their"})
+HOME = "home"
+"""The learner's home is where a story starts, not a role-play's place (unless asked)."""
 _ANALYSED = STRONG + 1
 """Strength of a place or partner read from Korean morphology: its particle says the slot."""
 _LAST_RANK = 1 << 16
@@ -113,13 +129,17 @@ class SlotExtractor:
             found = [m for m in found if not ends_inside_a_word(tokens, m)]
         mentions = self._merge_staff(tokens, found)
         segments = segments_of(tokens)
-        candidates = [
+        refused = {_words_of(tokens, m) for m in mentions if negated(tokens, m)}
+        taken = frozenset(i for m in mentions for i in range(m.start, m.end + 1))
+        candidates = [  # "my doctor, oh, not doctor, the nurse": a refused word is refused
             candidate
             for mention in mentions
-            if not negated(tokens, mention)
-            for candidate in self._candidates(tokens, mention, segments, awaiting)
+            if _words_of(tokens, mention) not in refused
+            for candidate in self._candidates(tokens, mention, segments, awaiting, taken)
         ]
         weak = GENERIC if awaiting is None else -1  # "meeting" alone is not a business meeting
+        if awaiting is not Slot.PLACE:  # "when I tried it at home": home is background
+            candidates = [c for c in candidates if not (c.slot is Slot.PLACE and c.value == HOME)]
         candidates = [
             c for c in candidates
             if (c.slot is not Slot.GOAL or c.strength == STRONG or awaiting is Slot.GOAL)
@@ -151,9 +171,24 @@ class SlotExtractor:
                     )
         candidates = apply_noun_corrections(candidates, tokens, segments)
         values = self._choose(candidates, tokens, awaiting)
+        if max(segments, default=0):
+            values = self._drop_superseded(values, candidates, tokens, segments, korean)
         if awaiting is not None and values.is_empty():
             values = values.with_value(awaiting, bare_answer(tokens, awaiting))
         return _english_only(values)
+
+    def _drop_superseded(
+        self, values: SlotValues, candidates: list[_Candidate], tokens: list[str],
+        segments: list[int], korean: bool,
+    ) -> SlotValues:
+        """A goal or place from before a correction is dropped when the correction states
+        that slot in words the extractor cannot read (see ``corrections.superseded``)."""
+        requests, places = (stated_positions if korean else english_stated_positions)(tokens)
+        for slot, positions in ((Slot.GOAL, requests), (Slot.PLACE, places)):
+            own = [c.segment for c in candidates if c.slot is slot]
+            if values.get(slot) and own and superseded(max(own), positions, segments):
+                values = values.with_value(slot, None)
+        return values
 
     def _merge_staff(self, tokens: list[str], mentions: list[Mention]) -> list[Mention]:
         """A place or partner followed by a generic staff word names one partner, not a place:
@@ -176,7 +211,8 @@ class SlotExtractor:
         return merged
 
     def _candidates(
-        self, tokens: list[str], mention: Mention, segments: list[int], awaiting: Slot | None
+        self, tokens: list[str], mention: Mention, segments: list[int], awaiting: Slot | None,
+        taken: frozenset[int],
     ) -> list[_Candidate]:
         frame = frame_of(tokens, mention)
         going = frame == DESTINATION  # a place, but not framed as where the talk happens
@@ -196,10 +232,17 @@ class SlotExtractor:
         before = tokens[mention.start - 1] if mention.start else ""
         if before in GOAL_MODIFIERS or (
             awaiting is not Slot.GOAL and not governed_goal(tokens, mention)
-        ):
+        ) or (Slot.GOAL in slots and is_hangul(tokens[mention.start])
+              and not_requested(tokens, mention, taken, self._lexicon)):
             slots.discard(Slot.GOAL)  # "late checkout" asks for more than "check out"
-        said = said_words(tokens, mention)
-        compound = place_compound(tokens, mention) if frame == Slot.PLACE else None
+        said = said_words(tokens, mention, taken)
+        compound = place_words(tokens, mention)
+        if before in _OTHERS:
+            slots.discard(Slot.PLACE)  # "the tailor... I'm at his shop": whose, not which
+        desk = service_point(tokens, mention) if frame == Slot.PLACE else None
+        if desk is not None:  # "I'm at the front desk": where the learner is, not who
+            return [_Candidate(Slot.PLACE, desk, segments[mention.start], True, True, STRONG,
+                               mention.start, 0)]
         return [
             _Candidate(entry.slot, entry.canonical, segments[mention.start], True,
                        frame == entry.slot and not going, entry.strength, mention.start,
@@ -213,6 +256,8 @@ class SlotExtractor:
     def _choose(
         self, candidates: list[_Candidate], tokens: list[str], awaiting: Slot | None
     ) -> SlotValues:
+        order = 1 if len(tokens) > RAMBLE_TOKENS else -1  # a ramble ends with the request
+
         def best(slot: Slot, typical: frozenset[str]) -> _Candidate | None:
             own = [c for c in candidates if c.slot is slot]
             if not own:
@@ -220,7 +265,7 @@ class SlotExtractor:
             chosen = max(
                 own,
                 key=lambda c: (c.segment, not c.with_learner, c.from_vocabulary, c.framed,
-                               c.strength, c.value in typical, -c.start, -c.rank),
+                               c.strength, c.value in typical, c.start * order, -c.rank),
             )
             if (chosen.ambiguous and chosen.said is None and chosen.value not in typical
                     and awaiting is not slot):
@@ -238,8 +283,8 @@ class SlotExtractor:
         partner_value = self._partner_value(partner, place, awaiting is Slot.PARTNER)
         if chosen_place and chosen_place.said:
             place = chosen_place.said
-        if on_the_phone(tokens):
-            place = PHONE_CALL
+        if on_the_phone(tokens) and not (chosen_place and callee(tokens, chosen_place.start)):
+            place = PHONE_CALL  # "calling the hotel" names the hotel; "by phone" only the call
         if place is None and partner is not None:
             place = self._implied_places.get(partner.value)
         return SlotValues(place, partner_value, goal.value if goal else None)
@@ -251,8 +296,10 @@ class SlotExtractor:
         "staff"/"직원" at a known place ("카페에서 직원한테" -> barista)."""
         if partner is None:
             return None
+        if partner.value == GENERIC_STAFF and partner.said:
+            return partner.said  # "staff한테", "the front desk staff": the learner's words
         if partner.value == GENERIC_STAFF and not asked:
-            return self._staff_of(place) if place else None  # a bare "staff": ask who
+            return self._staff_of(place) if place else None  # a bare "직원": ask who
         typical = self._typical_of(place) if place else frozenset()
         if partner.said is None or (
             partner.value in typical and partner.value.endswith(" " + partner.said)
@@ -272,6 +319,13 @@ class SlotExtractor:
 
     def _typical_of(self, place: str) -> frozenset[str]:
         return self._typical.get(place, frozenset())
+
+
+def _words_of(tokens: list[str], mention: Mention) -> str:
+    """What the learner said for a mention, without the particle glued to it."""
+    words = tokens[mention.start : mention.end + 1]
+    words[-1] = words[-1][: len(words[-1]) - len(mention.rest)]
+    return " ".join(words)
 
 
 def _english_only(values: SlotValues) -> SlotValues:

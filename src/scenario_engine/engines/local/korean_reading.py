@@ -93,6 +93,28 @@ def read_korean(tokens: list[str], lexicon: KoreanLexicon) -> list[Phrase]:
     return phrases + goals[-1:]
 
 
+def stated_positions(tokens: list[str]) -> tuple[list[int], list[int]]:
+    """Where the Korean of ``tokens`` states a request (a verb that may be a goal, read or
+    not) and a place (a noun before 에서, known or not), as token indices: a correction that
+    states either supersedes what came before it even when its words cannot be read."""
+    starts: list[int] = []
+    position = 0
+    for token in tokens:
+        starts.append(position)
+        position += len(token) + 1
+    morphemes = analyse(" ".join(tokens))
+    requests: list[int] = []
+    places: list[int] = []
+    for unit in _units(morphemes):
+        after = morphemes[unit.last + 1 :]
+        at = bisect.bisect_right(starts, morphemes[unit.first].start) - 1
+        if unit.kind == "verb" and unit.korean not in _NOT_GOALS and not _past(after):
+            requests.append(at)
+        elif unit.kind == "noun" and after and after[0].form in _PLACE_PARTICLES:
+            places.append(at)
+    return requests, places
+
+
 def ends_inside_a_word(tokens: list[str], mention: Mention) -> bool:
     """A Korean alias that ends inside one morpheme names another word: "카페" in "카페인"
     (caffeine), "병원" in "병원비" (the hospital bill), "추천" in "추천서" (a letter)."""

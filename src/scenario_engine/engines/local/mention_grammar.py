@@ -40,9 +40,22 @@ GOAL_MODIFIERS = frozenset({"late", "early", "express", "online", "mobile", "sel
 """Words before a goal alias that make it a different request: "late checkout"."""
 MODIFIED_NOUNS = frozenset(
     {"license", "licence", "pass", "card", "fare", "number", "schedule", "route", "app",
-     "account", "insurance", "bill", "receipt", "reservation", "booking", "policy", "rules",
+     "account", "insurance", "bill", "bus", "receipt", "reservation", "booking", "policy", "rules",
      "hours", "website", "appointment"}
 )
+FUNCTION_WORDS = frozenset(
+    {"of", "out", "up", "off", "at", "in", "on", "to", "for", "from", "with", "and", "or", "but",
+     "so", "yeah", "yes", "no", "ok", "okay", "like", "just", "very", "really", "here", "there",
+     "now", "then", "also", "too", "not", "um", "uh", "oh", "well", "im", "its", "id"}
+)
+"""Words lemminflect has no part of speech for that are no nouns either."""
+_DESCRIBING = frozenset(
+    {"small", "big", "large", "little", "new", "old", "nice", "good", "bad", "cheap",
+     "expensive", "fancy", "local", "nearby", "busy", "quiet", "famous", "popular", "favorite",
+     "favourite", "same", "other", "different", "usual", "nearest", "closest", "next", "best",
+     "huge", "tiny", "cute", "cozy", "crowded"}
+)
+"""Adjectives that describe a place rather than name its kind: "a small noodle shop"."""
 TIME_WORDS = frozenset({"after", "before", "since", "during", "until"})
 """A goal alias after these names a time, not the request: "I left it in the room after check
 out"."""
@@ -58,8 +71,10 @@ _NOT_PERSON_WORDS = frozenset({"desk", "service", "center", "centre", "counter",
 is said instead."""
 
 
-def said_words(tokens: list[str], mention: Mention) -> str | None:
-    """The mention's English words without determiners, the last one singular."""
+def said_words(tokens: list[str], mention: Mention, taken: frozenset[int]) -> str | None:
+    """The mention's English words without determiners, the last one singular, with the
+    nouns before it that no vocabulary word covers ("the camp manager", not "supermarket
+    cashier": ``taken`` holds the tokens of every mention)."""
     if mention.rest or any(is_hangul(t) for t in tokens[mention.start : mention.end + 1]):
         return None
     words = [t for t in tokens[mention.start : mention.end + 1] if t not in SKIP_WORDS]
@@ -68,12 +83,53 @@ def said_words(tokens: list[str], mention: Mention) -> str | None:
     lemmas = lemmas_of(words[-1]).get("NOUN")
     if lemmas and words[-1].endswith("s"):
         words[-1] = lemmas[0]
-    return " ".join(words)
+    compound = place_compound(tokens, mention)
+    modifiers = compound.split()[: -(mention.end - mention.start + 1)] if compound else []
+    first = mention.start - len(modifiers)
+    if any(index in taken for index in range(first, mention.start)):
+        modifiers = []
+    return " ".join([*modifiers, *words])
+
+
+def service_point(tokens: list[str], mention: Mention) -> str | None:
+    """A partner alias that names a desk ("front desk", "reception", "customer service"), in
+    English and framed as a place: the place, in the learner's words with the nouns before it
+    ("the hotel front desk"); the person there is not stated."""
+    if Slot.PARTNER not in mention.slots() or mention.rest:
+        return None
+    words = tokens[mention.start : mention.end + 1]
+    following = tokens[mention.end + 1] if mention.end + 1 < len(tokens) else ""
+    if any(is_hangul(t) for t in [*words, following]) or words[-1] not in _NOT_PERSON_WORDS:
+        return None  # "front desk에 call할 거예요": the desk is called, its person the partner
+    if following == "of":
+        return None  # "the front desk of the hotel": the hotel says where
+    return place_compound(tokens, mention) or " ".join(words)
+
+
+def place_words(tokens: list[str], mention: Mention) -> str | None:
+    """The English words the learner used for a vocabulary place, with the nouns before it
+    ("a noodle shop", "the DMV office"), or ``None`` where the canonical place says it better:
+    Korean, or a word that names a person too ("at the doctor's")."""
+    if mention.rest or any(is_hangul(t) for t in tokens[mention.start : mention.end + 1]):
+        return None
+    if len(mention.slots()) > 1 or (mention.start and tokens[mention.start - 1] in POSSESSIVES):
+        return None  # "at the doctor's" names a person too; "in my room" a thing of a place
+    said = place_compound(tokens, mention) or " ".join(tokens[mention.start : mention.end + 1])
+    words = said.split()
+    if any(word.endswith("s") and word != _singular(word) for word in words[:-1]):
+        return None  # "dentists office": the apostrophe is lost, the canonical says it right
+    return said or None
+
+
+def _singular(word: str) -> str:
+    lemmas = lemmas_of(word).get("NOUN")
+    return lemmas[0] if lemmas else word
 
 
 def place_compound(tokens: list[str], mention: Mention) -> str | None:
     """A vocabulary place with the nouns the learner put before it, when there are any:
-    "at the district office" is a district office, not just an office."""
+    "at the district office" is a district office, not just an office; "a small noodle shop"
+    is a noodle shop."""
     if mention.rest:
         return None
     index = mention.start - 1
@@ -81,11 +137,12 @@ def place_compound(tokens: list[str], mention: Mention) -> str | None:
     while index >= 0 and len(words) < 2:
         token = tokens[index]
         lemmas = lemmas_of(token)
-        unknown = not lemmas and token.isascii() and token.isalpha()  # "campsite", "dmv"
+        unknown = (not lemmas and token.isascii() and token.isalpha()  # "campsite", "dmv"
+                   and token not in FUNCTION_WORDS)
         noun = "NOUN" in lemmas or unknown
         if token in SKIP_WORDS or token in POSSESSIVES or not noun or (
             "VERB" in lemmas and token.endswith("ing")
-        ) or token in PLACE_PREPOSITIONS:
+        ) or token in PLACE_PREPOSITIONS or token in _DESCRIBING:
             break
         words.insert(0, token)
         index -= 1
@@ -136,9 +193,20 @@ def segments(tokens: list[str]) -> list[int]:
     count = 0
     for index, token in enumerate(tokens):
         segments.append(count)
-        if token in CORRECTION_WORDS or (token == "mean" and index and tokens[index - 1] == "i"):
+        if token == "no" and not standalone_no(tokens, index):
+            continue  # "there's no hot water": a determiner, no correction
+        if token in CORRECTION_WORDS or (
+            token in ("mean", "meant") and index and tokens[index - 1] == "i"
+        ):
             count += 1
     return segments
+
+
+def standalone_no(tokens: list[str], index: int) -> bool:
+    """ "no" on its own corrects ("no, the post office", "no wait"); "with no ice" does not."""
+    before = tokens[index - 1] if index else CLAUSE
+    after = tokens[index + 1] if index + 1 < len(tokens) else CLAUSE
+    return before == CLAUSE or after == CLAUSE or after in CORRECTION_WORDS
 
 
 def frame(tokens: list[str], mention: Mention) -> Slot | str | None:
@@ -146,8 +214,8 @@ def frame(tokens: list[str], mention: Mention) -> Slot | str | None:
     rest = mention.rest
     if not rest and mention.end + 1 < len(tokens) and tokens[mention.end + 1] in KO_PARTICLES:
         rest = tokens[mention.end + 1]  # "airport 에서": an English noun, a Korean particle
-    if rest.startswith("까지"):
-        return ANTI  # "공항까지 가 주세요": where the ride ends, not where the talk is
+    if rest.startswith("까지") or rest in ("로", "으로", "로요", "으로요"):
+        return ANTI  # "공항까지 가 주세요", "호텔로요": where the ride ends, not the talk
     if rest.startswith(KO_PARTNER_ENDINGS):
         return Slot.PARTNER
     if rest.startswith(KO_PLACE_ENDINGS):

@@ -84,6 +84,7 @@ class _Worker:
     def _start_if_needed(self) -> subprocess.Popen[str]:
         if self._process is not None and self._process.poll() is None:
             return self._process
+        self._stop()  # a dead one's pipes are closed before a new one starts
         process = subprocess.Popen(
             [sys.executable, "-m", "scenario_engine.engines.local.morphology_worker"],
             stdin=subprocess.PIPE,
@@ -95,19 +96,24 @@ class _Worker:
         try:
             ready = _read_line(process.stdout, START_DEADLINE_S)
         except MorphologyWorkerError:
-            process.kill()
+            _discard(process)
             raise
         if ready.strip() != READY:
-            process.kill()
+            _discard(process)
             raise MorphologyWorkerError(f"the Korean analyzer did not start: {ready[:80]!r}")
         self._process = process
         return process
 
     def _stop(self) -> None:
         if self._process is not None:
-            self._process.kill()
-            self._process.wait()
+            _discard(self._process)
             self._process = None
+
+
+def _discard(process: subprocess.Popen[str]) -> None:
+    """Kill the worker, close its pipes and wait for it (``Popen``'s exit does the last two)."""
+    with process:
+        process.kill()
 
 
 def _read_line(stream: IO[str], deadline_s: float) -> str:

@@ -37,10 +37,11 @@ _LIKE_KEEPERS = frozenset(
 """Words before "like" that make it a verb ("I'd like to"), not a filler ("and like the...")."""
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
-_JOINERS = re.compile(r"[-‐‑‒–—_/|]")
-"""Joiners become spaces; so does a literal "|", which is reserved for clause boundaries."""
+_JOINERS = re.compile(r"[-‐‑‒_/|]")
+"""Joiners become spaces; so does a literal "|", which is reserved for clause boundaries. En and
+em dashes separate clauses instead ("Blood donation center — nurse — I want...")."""
 _SCRIPT_BOUNDARY = re.compile(r"(?<=[가-힣])(?=[a-z0-9])|(?<=[a-z0-9])(?=[가-힣])")
-_CLAUSE_MARKS = re.compile(r"[.,!?;:…\n\r\t()\[\]{}\"<>]+")
+_CLAUSE_MARKS = re.compile(r"[.,!?;:…\n\r\t()\[\]{}\"<>–—]+")
 _NON_WORD = re.compile(r"[^\w|]+")
 
 _COLLOQUIAL = {"wanna": "want", "gonna": "go", "gotta": "get", "lemme": "let"}

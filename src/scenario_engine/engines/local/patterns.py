@@ -36,11 +36,12 @@ KO_NEGATORS = ("말고", "아니", "아닌")
 # --- corrections and negation --------------------------------------------------------------
 
 CORRECTION_WORDS = frozenset(
-    {"no", "wait", "sorry", "actually", "correction", "rather", "oops", "아니", "아니요", "아뇨",
-     "아니야", "아니다", "정정", "잠깐", "아니라", "아니고", "말고"}
+    {"no", "wait", "sorry", "actually", "correction", "rather", "oops", "scratch", "아니", "아니요",
+     "아뇨", "아니야", "아니다", "정정", "잠깐", "아니라", "아니고", "말고"}
 )
 NEGATORS = frozenset(
-    {"not", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "never", "cant", "wont"}
+    {"not", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "never", "cant", "wont",
+     "forget"}
 )
 NEGATION_GAP = frozenset(
     {"at", "in", "to", "want", "need", "going", "go", "talk", "talking", "with", "really",
@@ -92,7 +93,8 @@ PHRASE_STOPS = frozenset(
      "from", "i", "im", "we", "were", "you", "he", "she", "they", "it", "talking", "talk",
      "speaking", "want", "wanna", "need", "would", "please", "now", "today", "then", "who",
      "that", "which", "where", "when", "how", "what", "why", "is", "are", "was", "am", "no",
-     "not", "wait", "sorry", "actually", "like", "here", "there", "right"}
+     "not", "wait", "sorry", "actually", "like", "here", "there", "right", "if", "whether",
+     "id", "ill", "ive", "its", "theres", "youre", "theyre"}
 )
 NOT_PLACES = frozenset(
     {"morning", "afternoon", "evening", "night", "moment", "time", "hurry", "mood", "trouble",

@@ -24,6 +24,7 @@ from scenario_engine.engines.local.normalize import (
     SKIP_WORDS,
     english_forms,
     is_hangul,
+    lemmas_of,
 )
 from scenario_engine.engines.local.patterns import (
     GOAL_TRIGGERS,
@@ -135,6 +136,10 @@ def _capture(
     words: list[str] = []
     index = start
     while index < len(tokens) and tokens[index] in LEADING_NOISE and slot is not Slot.GOAL:
+        if tokens[index] == "to" and index > start:
+            return []  # "ask her to turn the music down": "her" is the person, no name of one
+        if slot is Slot.PLACE and tokens[index] in ("his", "her", "their"):
+            return []  # "the tailor... I'm at his shop": whose place, not which
         index += 1
     stops = _GOAL_STOPS if slot is Slot.GOAL else PHRASE_STOPS
     first = index
@@ -152,8 +157,11 @@ def _capture(
             if slots_here != {Slot.GOAL}:
                 return []  # "the insurance [company]": the words only modify another noun
             break  # "at macdonalds [ordering] a burger": the phrase ends at another slot's word
-        elif slot is not Slot.GOAL and index > first and token.endswith("ing"):
-            break
+        elif slot is not Slot.GOAL and index > first and token.endswith("ing") and not (
+            index + 1 < len(tokens) and "NOUN" in lemmas_of(tokens[index + 1])
+            and tokens[index + 1] not in SKIP_WORDS
+        ):
+            break  # "at the store buying a dress"; but "a pet grooming salon" is one name
         else:
             words.append(token)
         index += 1

@@ -47,17 +47,14 @@ class WorkerProcess:
             header = await asyncio.wait_for(
                 process.stdout.readexactly(wire.HEADER.size), _START_TIMEOUT_S
             )
+            if wire.HEADER.unpack(header)[0] != wire.READY:
+                raise RecognitionError("speech recognizer worker sent garbage")
         except (asyncio.IncompleteReadError, TimeoutError):
-            process.kill()
-            await process.wait()
+            await _reap(process)
             raise RecognitionError("speech recognizer worker failed to start") from None
-        except asyncio.CancelledError:  # shutdown during start-up: leave no process behind
-            process.kill()
-            await asyncio.shield(process.wait())
+        except BaseException:  # garbage, or a shutdown during start-up: leave no process behind
+            await _reap(process)
             raise
-        if wire.HEADER.unpack(header)[0] != wire.READY:
-            process.kill()
-            raise RecognitionError("speech recognizer worker sent garbage")
         return cls(process, capacity)
 
     @property
@@ -119,6 +116,25 @@ class WorkerProcess:
             self._pending.clear()
 
 
+async def _reap(process: asyncio.subprocess.Process) -> None:
+    """Kill a worker that will not serve, and wait until it and its pipes are gone, even if
+    cancelled again meanwhile: a process left to the garbage collector outlives the event
+    loop ("Event loop is closed" from its transport's ``__del__``)."""
+    with contextlib.suppress(ProcessLookupError):
+        process.kill()
+    if process.stdin is not None:
+        process.stdin.close()
+    waiting = asyncio.ensure_future(process.wait())
+    cancelled = False
+    while not waiting.done():
+        try:
+            await asyncio.shield(waiting)
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
+
+
 def _ignore_result(result: asyncio.Future[str]) -> None:
     if not result.cancelled():
         result.exception()  # retrieved, so asyncio does not log it
@@ -138,8 +154,13 @@ class WorkerPool:
         self._closed = False
 
     async def start(self) -> None:
-        """Start every worker now, so the first turn does not pay for it."""
-        await asyncio.gather(*(self._ensure_worker(i) for i in range(len(self.slots))))
+        """Start every worker now, so the first turn does not pay for it. Returns (or raises,
+        when cancelled too) only once every start has ended: a plain ``gather`` gave up at
+        the first cancelled start and left the others' processes to outlive the loop."""
+        starts = [self._ensure_worker(i) for i in range(len(self.slots))]
+        for result in await asyncio.gather(*starts, return_exceptions=True):
+            if isinstance(result, BaseException):
+                raise result
 
     @property
     def started(self) -> bool:
@@ -176,6 +197,9 @@ class WorkerPool:
 
     async def aclose(self) -> None:
         self._closed = True
+        for spawning in self._spawning:  # a start under way ends first (no new ones begin)
+            async with spawning:
+                pass
         workers = [w for w in self.slots if w is not None]
         self.slots = [None] * len(self.slots)
         for turn in self._waiters:
@@ -196,6 +220,8 @@ class WorkerPool:
         async with self._spawning[index]:
             worker = self.slots[index]
             if worker is None or not worker.alive:
+                if self._closed:
+                    raise RecognitionError("speech recognizer is closed")
                 if worker is not None:
                     await worker.aclose()
                 worker = await WorkerProcess.spawn(self._module, self._settings, self._capacity)
