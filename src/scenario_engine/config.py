@@ -86,6 +86,12 @@ class ServiceSettings(BaseSettings):
         300, ge=0, le=5000,
         description="Voice over a reply that stops it; shorter sounds (mhm, 네) do not.",
     )
+    reply_audio_lead_ms: int = Field(
+        100, ge=0, le=10_000,
+        description="With barge-in: how far ahead of playback a reply's audio is sent, so "
+        "about this much (+ one 40 ms delta) still plays once the learner speaks; more rides "
+        "out network jitter (0: all as soon as made).",
+    )
 
     # --- server -----------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address to listen on.")
@@ -170,7 +176,7 @@ class ServiceSettings(BaseSettings):
     # --- local engine ---------------------------------------------------------------------------
     local_recognizer: Literal["whisper", "fast"] = Field(
         "whisper",
-        description="whisper = Whisper tiny.en (accurate; ~0.5 s of CPU a turn); "
+        description="whisper = Whisper tiny.en (accurate; ~0.3 s of CPU a turn); "
         "fast = pocketsphinx (streaming, cheap, weaker).",
     )
     local_asr_workers: int = Field(
@@ -182,6 +188,11 @@ class ServiceSettings(BaseSettings):
     local_whisper_beam_size: int = Field(
         5, ge=1, le=10, description="Whisper beam width (1 = greedy: faster, less accurate)."
     )
+    local_whisper_window_s: float = Field(
+        10.0, ge=5, le=30,
+        description="Shortest window Whisper's encoder sees (30 = Whisper's own padding: "
+        "~3x slower; below 10 tiny.en repeats itself).",
+    )  # fmt: skip
     local_asr_decoders_per_worker: int = Field(
         8, ge=1, le=64, description="fast: turns one process decodes at once (~16 MB each)."
     )
