@@ -269,3 +269,10 @@ def test_no_as_a_determiner_corrects_nothing() -> None:
 def test_someone_elses_place_and_a_name_with_an_ing_word() -> None:
     assert extract("I need the tailor to shorten my jacket, I'm at his shop.").place is None
     assert extract("I'm at a pet grooming salon").place == "pet grooming salon"
+
+
+def test_spelled_out_letters_and_where_directions_lead() -> None:
+    assert extract("i need to renew my license at the um d m v").place == "dmv"
+    assert extract("I want to ask the staff how to get to City Hall").goal == (
+        "ask how to get to city hall"
+    )
