@@ -156,7 +156,7 @@ class SlotExtractor:
                 composed = phrase.slot is Slot.GOAL  # the learner's own verb and object
                 candidates.append(
                     _Candidate(phrase.slot, phrase.value, segments[phrase.start], composed,
-                               True, STRONG, phrase.start, 0, None,
+                               phrase.framed, STRONG, phrase.start, 0, None,
                                phrase.slot is Slot.PARTNER and companion(tokens, phrase.start + 1))
                 )
         korean = any(is_hangul(token) for token in tokens)
