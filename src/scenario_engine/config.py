@@ -1,8 +1,8 @@
 """AppConfig: every setting of the service, read once from the environment at start-up.
 
-OpenAI settings keep the SDK's own names (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``,
-``OPENAI_REALTIME_MODEL``, ``OPENAI_LLM_MODEL``); everything else takes the
-``SCENARIO_ENGINE_`` prefix (``SCENARIO_ENGINE_PORT=9000``). The object is passed down to
+OpenAI settings (``config_openai.py``) keep the SDK's own names (``OPENAI_API_KEY``,
+``OPENAI_BASE_URL``, ``OPENAI_REALTIME_MODEL``, ``OPENAI_LLM_MODEL``); everything else takes
+the ``SCENARIO_ENGINE_`` prefix (``SCENARIO_ENGINE_PORT=9000``). The object is passed down to
 whatever needs it; nothing below the CLI reads ``os.environ``.
 """
 
@@ -22,6 +22,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from scenario_engine.config_openai import OpenAISettings
+
 EngineName = Literal["local", "openai"]
 PartChoice = Literal["auto", "local", "openai"]
 
@@ -39,12 +41,9 @@ class EngineParts:
         return cls(name, name, name)
 
 
-def _env(name: str) -> AliasChoices:
-    """Accept the SDK's variable name, and the field name for keyword construction."""
-    return AliasChoices(name, name.removeprefix("OPENAI_").lower())
+class ServiceSettings(BaseSettings):
+    """The service's own settings (``SCENARIO_ENGINE_*``); ``AppConfig`` adds OpenAI's."""
 
-
-class AppConfig(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SCENARIO_ENGINE_", extra="ignore", populate_by_name=True, frozen=True
     )
@@ -171,7 +170,7 @@ class AppConfig(BaseSettings):
     # --- local engine ---------------------------------------------------------------------------
     local_recognizer: Literal["whisper", "fast"] = Field(
         "whisper",
-        description="whisper = Whisper tiny.en (accurate; ~0.5 s of CPU a turn); "
+        description="whisper = Whisper tiny.en (accurate; ~0.3 s of CPU a turn); "
         "fast = pocketsphinx (streaming, cheap, weaker).",
     )
     local_asr_workers: int = Field(
@@ -183,6 +182,11 @@ class AppConfig(BaseSettings):
     local_whisper_beam_size: int = Field(
         5, ge=1, le=10, description="Whisper beam width (1 = greedy: faster, less accurate)."
     )
+    local_whisper_window_s: float = Field(
+        10.0, ge=5, le=30,
+        description="Shortest window Whisper's encoder sees (30 = Whisper's own padding: "
+        "~3x slower; below 10 tiny.en repeats itself).",
+    )  # fmt: skip
     local_asr_decoders_per_worker: int = Field(
         8, ge=1, le=64, description="fast: turns one process decodes at once (~16 MB each)."
     )
@@ -208,61 +212,10 @@ class AppConfig(BaseSettings):
         description="Browser origins allowed besides the service's own ('*' for any).",
     )
 
-    # --- OpenAI -----------------------------------------------------------------------------
-    openai_api_key: SecretStr | None = Field(
-        None, validation_alias=_env("OPENAI_API_KEY"), description="Enables the OpenAI engine."
-    )
-    openai_base_url: str | None = Field(
-        None,
-        validation_alias=_env("OPENAI_BASE_URL"),
-        description="Any compatible server (e.g. the test peer); unset: the SDK default.",
-    )
-    realtime_model: str = Field(
-        "gpt-realtime",
-        validation_alias=_env("OPENAI_REALTIME_MODEL"),
-        description="Realtime model (unused by a transcription session).",
-    )
-    llm_model: str = Field(
-        "gpt-4o-mini",
-        validation_alias=AliasChoices("OPENAI_LLM_MODEL", "SCENARIO_ENGINE_LLM_MODEL", "llm_model"),
-        description="Model of the one call per turn (slots and reply) and of the fallback "
-        "(also SCENARIO_ENGINE_LLM_MODEL; e.g. llama3.2 on Ollama).",
-    )
-    llm_base_url: str | None = Field(
-        None,
-        description="An OpenAI-compatible chat server for the LLM alone (Ollama, llama.cpp "
-        "server, vLLM: http://127.0.0.1:11434/v1); no OpenAI key needed.",
-    )
-    llm_api_key: SecretStr | None = Field(
-        None, description="Key of the LLM_BASE_URL server, if it wants one."
-    )
-    transcription_model: str = Field(
-        "gpt-4o-transcribe", description="Realtime transcription model."
-    )
-    tts_model: str = Field("gpt-4o-mini-tts", description="Speech model (PCM output).")
-    tts_voice: str = Field("alloy", description="Speech voice.")
-    openai_timeout_s: float = Field(15.0, gt=0, le=300, description="Timeout of one OpenAI call.")
-    openai_retry_initial_delay_s: float = Field(
-        0.5, gt=0, le=30, description="First backoff delay of an LLM retry; doubles each time."
-    )
-    transcription_language: str | None = Field(
-        None, description="ISO-639-1 hint for Realtime transcription (e.g. en); unset: detect."
-    )
-    realtime_reconnect_attempts: int = Field(
-        5, ge=0, le=20, description="Reconnect attempts after the Realtime socket drops."
-    )
-    realtime_drops_per_turn: int = Field(
-        3, ge=1, le=100, description="Realtime socket drops one turn may reconnect from."
-    )
-    realtime_drops_per_session: int = Field(
-        10, ge=1, le=1000, description="Realtime socket drops one session may reconnect from."
-    )
-    realtime_reconnect_initial_delay_s: float = Field(
-        0.5, gt=0, le=30, description="First reconnect delay; doubles per attempt."
-    )
-    realtime_reconnect_max_delay_s: float = Field(
-        8.0, gt=0, le=120, description="Cap of the doubling reconnect delay."
-    )
+
+class AppConfig(OpenAISettings, ServiceSettings):
+    """Every setting, one typed object (fields in the order of the generated docs: the
+    service's, then OpenAI's), with the checks and answers that need more than one."""
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

@@ -23,7 +23,7 @@ async def test_a_hanging_store_call_ends_at_its_deadline() -> None:
     started = time.monotonic()
     with pytest.raises(StoreError, match="did not answer load in time") as raised:
         await guard.load("secret-key")
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 5.0  # the deadline, not the hour it hangs
     assert "secret-key" not in str(raised.value)
 
 

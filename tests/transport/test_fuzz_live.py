@@ -225,11 +225,10 @@ async def _session(url: str, frames: list[Any]) -> tuple[list[dict[str, Any]], i
 def _run(live: _ServerThread, frames: list[Any]) -> tuple[list[dict[str, Any]], int | None]:
     received, code = asyncio.run(_session(live.url, frames))
     assert received and received[0]["type"] == "session.ready", received[:1]
-    for _ in range(100):  # the server's side of the session ends too
-        if live.active_sessions() == 0:
-            break
+    deadline = time.monotonic() + 30.0  # the server's side of the session ends too
+    while live.active_sessions() != 0:
+        assert time.monotonic() < deadline, "the server's side of the session did not end"
         time.sleep(0.05)
-    assert live.active_sessions() == 0
     return received, code
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from scenario_engine.engines.local.recognition import TurnRecognizer
     from scenario_engine.engines.local.speech_output import LocalSpeechOutput
     from scenario_engine.engines.local.vad import VadSettings
-    from scenario_engine.engines.openai.speech_input import ReconnectPolicy
+    from scenario_engine.engines.openai.reconnect_budget import ReconnectPolicy
 
 
 class AssembledEngine:
@@ -115,7 +115,7 @@ class AssembledEngine:
             )
             self._recognizer = build_recognizer(config)
             return self._recognizer.name
-        from scenario_engine.engines.openai.speech_input import ReconnectPolicy
+        from scenario_engine.engines.openai.reconnect_budget import ReconnectPolicy
 
         self._openai_client()
         self._reconnect = ReconnectPolicy(

@@ -29,8 +29,8 @@ from scenario_engine.engines.base import Engine
 from scenario_engine.engines.factory import build_engine
 from scenario_engine.observability.metrics import CONTENT_TYPE_LATEST, Metrics
 from scenario_engine.store import StoreError, open_store
-from scenario_engine.transport.connection import serve_connection
-from scenario_engine.transport.lifecycle import Lifecycle
+from scenario_engine.transport.connection import CLOSE_TIMEOUT_S, serve_connection
+from scenario_engine.transport.lifecycle import STATE_KEY, Lifecycle
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +38,11 @@ logger = logging.getLogger(__name__)
 def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
     """Build the app; the engine (and its models) is built at start-up unless one is given."""
     metrics = Metrics(config.metrics_dir)
-    lifecycle = Lifecycle(config.max_sessions)
+    lifecycle = Lifecycle(config.max_sessions, drain_s=config.shutdown_grace_s + CLOSE_TIMEOUT_S)
     store = open_store(config)
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Lifecycle]]:
         if not config.auth_required:
             logger.warning(
                 "client authentication is off: anyone who can reach %s:%d can open sessions",
@@ -53,7 +53,7 @@ def create_app(config: AppConfig, engine: Engine | None = None) -> Starlette:
         starting = asyncio.create_task(_start(app.state.engine), name="engine-start")
         _freeze_startup_objects()
         try:
-            yield
+            yield {STATE_KEY: lifecycle}  # for the WebSocket protocol's drain (ws_protocol)
         finally:
             gc.unfreeze()
             starting.cancel()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import uvicorn
@@ -34,6 +33,8 @@ def uvicorn_settings(config: AppConfig) -> dict[str, Any]:
         "ws_per_message_deflate": False,
         "ws_ping_interval": 20.0,
         "ws_ping_timeout": 20.0,
+        # Sessions drain by themselves (ws_protocol); this only bounds what outlives that.
+        "timeout_graceful_shutdown": config.shutdown_grace_s + 2 * CLOSE_TIMEOUT_S,
     }
 
 
@@ -42,21 +43,11 @@ def uvicorn_config(app: Starlette, config: AppConfig) -> uvicorn.Config:
 
 
 class GracefulServer(uvicorn.Server):
-    """A uvicorn server whose shutdown lets sessions finish the reply they are speaking.
-
-    uvicorn alone closes every WebSocket with 1012 at once; here new connections stop, each
-    session finishes its reply (up to ``shutdown_grace_s``) and closes with 1012, and only
-    then does uvicorn's own shutdown run.
-    """
+    """uvicorn's server on our settings, for an app built here (the CLI's one process, the
+    tests). Its shutdown lets sessions finish the reply they are speaking and close with 1012
+    (the drain lives in the WebSocket protocol, ``ws_protocol``, so that the workers of
+    ``serve --workers N``, whose servers uvicorn builds, drain the same way)."""
 
     def __init__(self, app: Starlette, config: AppConfig) -> None:
         super().__init__(uvicorn_config(app, config))
         self._lifecycle: Lifecycle = app.state.lifecycle
-        self._grace_s = config.shutdown_grace_s
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        for server in self.servers:
-            server.close()
-        self._lifecycle.draining.set()
-        await self._lifecycle.wait_idle(self._grace_s + CLOSE_TIMEOUT_S)
-        await super().shutdown(sockets)

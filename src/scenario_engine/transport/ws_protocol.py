@@ -13,6 +13,13 @@ Abort: once the app is done with a connection, uvicorn closes its transport, and
 a dropped slow client kept its socket, ~12 MB unsent and its fd for minutes, outside
 ``MAX_SESSIONS``. The transport is now aborted if it is still open ``close_timeout`` after
 the app returned (the close handshake, or the last frames, had that long to go out).
+
+Drain: on shutdown uvicorn asks every connection to shut down, and its WebSocket protocol
+closed each with a bare 1012 at once, cutting the reply being spoken. Here a connection of a
+running app sets the app's ``Lifecycle.draining`` instead: its session finishes the reply,
+says ``server_shutting_down`` and closes with 1012 itself, and uvicorn waits for that. Only a
+socket still open ``drain_s`` later gets uvicorn's close. Being in the protocol, this holds
+for the servers uvicorn builds for ``serve --workers N`` as for ours.
 """
 
 from __future__ import annotations
@@ -23,12 +30,15 @@ from uvicorn._types import ASGISendEvent
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
+from scenario_engine.transport.lifecycle import STATE_KEY, Lifecycle
+
 PAUSE_AT_QUEUED = 2
 """Messages waiting for the app at which reading from the socket pauses."""
 
 
 class ReadAheadWebSocketProtocol(WebSocketsSansIOProtocol):
     _abort_timer: asyncio.TimerHandle | None = None
+    _shutdown_timer: asyncio.TimerHandle | None = None
 
     def send_receive_event_to_app(self) -> None:
         paused = self.read_paused
@@ -55,11 +65,26 @@ class ReadAheadWebSocketProtocol(WebSocketsSansIOProtocol):
             if not self.disconnected:
                 self._abort_timer = self.loop.call_later(self.close_timeout, self._abort)
 
+    def shutdown(self) -> None:
+        lifecycle: Lifecycle | None = self.app_state.get(STATE_KEY)
+        if lifecycle is None or not self.handshake_complete or self.close_sent:
+            super().shutdown()
+            return
+        if self._shutdown_timer is None:
+            lifecycle.draining.set()
+            self._shutdown_timer = self.loop.call_later(lifecycle.drain_s, self._drained)
+
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._abort_timer is not None:
-            self._abort_timer.cancel()
-            self._abort_timer = None
+        for timer in (self._abort_timer, self._shutdown_timer):
+            if timer is not None:
+                timer.cancel()
+        self._abort_timer = self._shutdown_timer = None
         super().connection_lost(exc)
+
+    def _drained(self) -> None:
+        """The drain's time is up and the socket is still open: uvicorn's own close."""
+        if not self.disconnected:
+            super().shutdown()
 
     def _abort(self) -> None:
         self._abort_timer = None

@@ -1,15 +1,16 @@
 """EnglishCheck: when a Whisper decode is taken for speech that was not English.
 
 The scores are those measured on eSpeak Korean, eSpeak English and the human recordings
-(faster-whisper tiny.en, beam 5); the decision must not sit on a knife edge between CPUs.
+(tiny.en, beam 5, 30 s and 10 s windows); the decision must not sit on a knife edge between
+CPUs.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from scenario_engine.engines.local.whisper_recognizer import EnglishCheck
-from scenario_engine.engines.local.whisper_worker import Decoded
+from scenario_engine.engines.local.english_check import EnglishCheck
+from scenario_engine.engines.local.whisper_decode import Decoded
 
 CHECK = EnglishCheck()
 

@@ -62,7 +62,8 @@ async def test_i_want_to_check_in_keeps_its_last_word(whisper: WhisperRecognizer
     kept = whisper.counts.early_kept
     event = await one_turn(whisper, await synthesize("I want to check in.", RATE))
     assert isinstance(event, TranscriptReady)
-    words = event.text.lower().strip(".").split()
+    # the words, not their spelling: Whisper writes the noun "check-in" on some CPUs
+    words = event.text.lower().replace("-", " ").strip(".").split()
     assert words[-2:] == ["check", "in"], event.text
     assert whisper.counts.early_kept == kept + 1  # decoded at the pause, and that was kept
 
@@ -73,7 +74,8 @@ async def test_speech_after_a_pause_drops_the_early_decode(whisper: WhisperRecog
     dropped = whisper.counts.early_dropped
     event = await one_turn(whisper, first + silence(0.35, RATE) + second)
     assert isinstance(event, TranscriptReady)
-    assert "hotel" in event.text.lower() and "check in" in event.text.lower(), event.text
+    words = event.text.lower().replace("-", " ")
+    assert "hotel" in words and "check in" in words, event.text
     assert whisper.counts.early_dropped > dropped
 
 

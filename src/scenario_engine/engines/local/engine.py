@@ -32,6 +32,7 @@ def build_recognizer(config: AppConfig) -> TurnRecognizer:
                 workers=config.local_asr_workers,
                 threads=config.local_whisper_threads,
                 beam_size=config.local_whisper_beam_size,
+                min_window_s=config.local_whisper_window_s,
                 initial_prompt=vocabulary_prompt(load_vocabulary()),
             )
         )

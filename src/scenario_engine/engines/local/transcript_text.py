@@ -4,7 +4,10 @@ rate want the words that were spoken. This turns a Whisper transcript into them.
 Numbers become words ("2" -> "two", "7:30" -> "seven thirty", "3rd" -> "third", "$5.50" -> "five
 dollars fifty", "10%" -> "ten percent"); sentence punctuation (. , ? !) stays, because the extractor
 reads it as clause boundaries; quotes, brackets, ellipses and other marks go. Case is kept
-(the transcript is shown to the learner); the extractor lower-cases on its own.
+(the transcript is shown to the learner); the extractor lower-cases on its own. A phrasal
+verb that Whisper wrote as its noun ("I want to check-in") is written as the verb ("check
+in") after the words that make it one (to, a modal, a subject pronoun); "the check-in desk"
+stays a noun.
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ _PERCENT: Final = re.compile(rf"({_NUMERAL})\s?%")
 _ORDINAL: Final = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 _NUMBER: Final = re.compile(_NUMERAL)
 _DROPPED: Final = re.compile(r"[\"“”«»()\[\]{}*_#~^<>…]|\.{2,}|(?<!\w)-+|-+(?!\w)")
+_PHRASAL_VERB: Final = re.compile(
+    r"\b(to|can|could|will|would|should|must|please|let's|i|we|you|they|i'll|we'll)"
+    r"(\s+)(check|sign|log|pick|drop|set|work|show|move|stop)-(in|out|up|off|on|over|by)\b",
+    re.IGNORECASE,
+)
 _SPACES: Final = re.compile(r"\s+")
 _SPACE_BEFORE_MARK: Final = re.compile(r"\s+([.,?!])")
 
@@ -98,6 +106,7 @@ def spoken_words(text: str) -> str:
     text = _ORDINAL.sub(lambda m: _ordinal_words(int(m[1])), text)
     text = _NUMBER.sub(lambda m: _number_words(m[0]), text)
     text = text.replace("&", " and ")
+    text = _PHRASAL_VERB.sub(r"\1\2\3 \4", text)
     text = _DROPPED.sub(" ", text)
     text = _SPACE_BEFORE_MARK.sub(r"\1", _SPACES.sub(" ", text))
     return text.strip()

@@ -1,11 +1,12 @@
 """Whisper (tiny.en, faster-whisper) as the local recognizer, with its latency hidden.
 
-Whisper decodes a whole turn at once and pads it to a 30 s window, so a turn costs about the
-same whatever its length (~0.5 s on 2 cores): it cannot stream like pocketsphinx. So a turn
-keeps its audio here and is decoded early, when the learner pauses (the turn detector's
-``pause_ms`` of silence, before the end-of-turn silence has run out). If no more speech comes,
-the end of the turn finds the transcript ready or nearly so; if the learner goes on, the early
-result is thrown away and the turn is decoded again when it really ends.
+Whisper decodes a whole turn at once, in a window of at least 10 s (``whisper_decode``), so a
+short turn costs about the same whatever its length (~0.15-0.3 s on 2 cores, idle): it cannot
+stream like pocketsphinx. So a turn keeps its audio here and is decoded early, when the
+learner pauses (the turn detector's ``pause_ms`` of silence, before the end-of-turn silence
+has run out). If no more speech comes, the end of the turn finds the transcript ready or
+nearly so; if the learner goes on, the early result is thrown away and the turn is decoded
+again when it really ends.
 
 Each worker process decodes one turn at a time (a worker slot is taken from sending the audio
 until its result is back, even when the turn that asked has gone), so a busy machine queues
@@ -17,63 +18,20 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from scenario_engine.engines.local import asr_worker as wire
 from scenario_engine.engines.local import whisper_worker
+from scenario_engine.engines.local.english_check import EnglishCheck
 from scenario_engine.engines.local.recognition import SpeechNotEnglish
 from scenario_engine.engines.local.transcript_text import spoken_words
+from scenario_engine.engines.local.whisper_decode import Decoded
 from scenario_engine.engines.local.whisper_model import WhisperWeights
-from scenario_engine.engines.local.whisper_worker import Decoded
 from scenario_engine.engines.local.worker_pool import RecognitionError, WorkerPool, WorkerProcess
 
 _DECODE_TIMEOUT_S: Final = 30.0
 _FRAME_BYTES: Final = 1 << 20
-
-
-_STOCK_PHRASES: Final = (
-    "thank you for watching", "thanks for watching", "thank you very much",
-    "thank you so much", "subscribe", "see you next time", "see you in the next",
-)  # fmt: skip
-"""What Whisper writes for speech it cannot follow: the closing lines of the videos it was
-trained on ("Thank you very much for watching.", "please like, share and subscribe")."""
-
-
-@dataclass(frozen=True, slots=True)
-class EnglishCheck:
-    """When a decoded turn counts as speech that was not English.
-
-    tiny.en has no language identification; on speech in another language it writes
-    fluent-looking English, but with a low average log-probability. Measured on eSpeak Korean
-    (18 sentences), eSpeak English and the human recordings: Korean came out at -0.68 to -1.61,
-    English down to -0.86, so no single threshold separates them (one CPU heard a Korean turn
-    as "Thank you very much." at -0.99, another above -1.0). Whisper's stock closing phrases
-    at a middling log-probability are the surest sign.
-    """
-
-    min_avg_logprob: float = -1.0
-    """Below this the turn is not English (eSpeak English went down to -0.86, human -0.74)."""
-    stock_phrase_logprob: float = -0.5
-    """A stock phrase below this is not English: clear speech decodes at -0.1 to -0.4."""
-    max_compression_ratio: float = 2.4
-    """Above this the text is a loop ("the last time I've been to the last time..."), which
-    Whisper writes for speech it cannot follow (faster-whisper's own threshold)."""
-
-    def is_english(self, decoded: Decoded) -> bool:
-        if not decoded.text.strip():
-            return True  # nothing heard: the session says so (no_speech_recognized)
-        if decoded.avg_logprob < self.stock_phrase_logprob and _is_stock_phrase(decoded.text):
-            return False
-        return (
-            decoded.avg_logprob >= self.min_avg_logprob
-            and decoded.compression_ratio <= self.max_compression_ratio
-        )
-
-
-def _is_stock_phrase(text: str) -> bool:
-    words = " ".join("".join(c if c.isalnum() or c == " " else " " for c in text.lower()).split())
-    return any(phrase in words for phrase in _STOCK_PHRASES)
 
 
 @dataclass(slots=True)
@@ -92,12 +50,15 @@ class WhisperSettings:
     threads: int = 2
     """CTranslate2 threads per worker: 2 decoded one turn in 0.46 s where 1 took 0.66 s."""
     beam_size: int = 5
-    """dev split, eSpeak en-us+klatt: beam 5 20.3 % WER, greedy 25.1 %."""
+    """dev split, eSpeak en-us+klatt: beam 5 20.3 % WER, greedy 25.1 % (30 s window); in the
+    10 s window 20.0 % and 28.3 %."""
+    min_window_s: float = 10.0
+    """The encoder's shortest window (``whisper_decode``): 30 is faster-whisper's padding."""
     compute_type: str = "int8"
     """float32 was no more accurate (19.4 % both, beam 5) and ~1.5x slower."""
     initial_prompt: str = ""
     hotwords: str = ""
-    english: EnglishCheck = EnglishCheck()
+    english: EnglishCheck = field(default_factory=EnglishCheck)
 
 
 class WhisperTurn:
@@ -157,6 +118,7 @@ class WhisperRecognizer:
             "folder": str(settings.weights.folder),
             "threads": settings.threads,
             "beam_size": settings.beam_size,
+            "min_window_s": settings.min_window_s,
             "compute_type": settings.compute_type,
             "initial_prompt": settings.initial_prompt,
             "hotwords": settings.hotwords,

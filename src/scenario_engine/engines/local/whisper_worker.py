@@ -1,5 +1,5 @@
-"""A Whisper recognition worker process (faster-whisper on CTranslate2), speaking asr_worker's
-frame protocol.
+"""A Whisper recognition worker process (faster-whisper's model on CTranslate2, decoded by
+``whisper_decode``), speaking asr_worker's frame protocol.
 
 A process, not a thread of the service: CTranslate2 releases the GIL, but faster-whisper's own
 Python (features, prompts, segments) does not, and two decodes in threads of one process took
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -29,6 +29,7 @@ from scenario_engine.engines.local.asr_worker import (
     encode,
     serve,
 )
+from scenario_engine.engines.local.whisper_decode import Decoded, DecodeOptions, TurnDecoder
 
 SAMPLE_RATE = 16_000
 LEADING_SILENCE = bytes(SAMPLE_RATE * 2 * 3 // 10)
@@ -36,54 +37,33 @@ LEADING_SILENCE = bytes(SAMPLE_RATE * 2 * 3 // 10)
 ("I'm at the hotel" -> "The hotel"); on the dev split, eSpeak WER 27.3 % -> 25.1 % (greedy)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Decoded:
-    """What one turn decoded to; the scores are those of faster-whisper's segments."""
-
-    text: str
-    avg_logprob: float
-    no_speech_prob: float
-    compression_ratio: float
-    seconds: float
-
-
 class _Worker:
     def __init__(self, settings: dict[str, Any], out: BinaryIO) -> None:
         from faster_whisper import WhisperModel  # here: the service process never loads it
 
-        self._model = WhisperModel(
+        model = WhisperModel(
             settings["folder"],
             device="cpu",
             compute_type=settings["compute_type"],
             cpu_threads=settings["threads"],
             local_files_only=True,
         )
-        self._options: dict[str, Any] = {
-            "language": "en",
-            "beam_size": settings["beam_size"],
-            "temperature": 0.0,  # one pass: a fallback ladder would make a turn's cost unbounded
-            "without_timestamps": True,
-            "condition_on_previous_text": False,
-            "initial_prompt": settings.get("initial_prompt") or None,
-            "hotwords": settings.get("hotwords") or None,
-        }
+        self._decoder = TurnDecoder(
+            model,
+            DecodeOptions(
+                beam_size=settings["beam_size"],
+                min_window_s=settings["min_window_s"],
+                initial_prompt=settings.get("initial_prompt", ""),
+                hotwords=settings.get("hotwords", ""),
+            ),
+        )
         self._streams: dict[int, bytearray] = {}
         self._out = out
         self.decode(bytes(SAMPLE_RATE * 2))  # warm-up: first-call allocations happen here
 
     def decode(self, pcm: bytes) -> Decoded:
         audio = np.frombuffer(LEADING_SILENCE + pcm, dtype="<i2").astype(np.float32) / 32768.0
-        segments, _ = self._model.transcribe(audio, **self._options)
-        parts = list(segments)
-        if not parts:
-            return Decoded("", 0.0, 1.0, 0.0, len(audio) / SAMPLE_RATE)
-        return Decoded(
-            text=" ".join(part.text.strip() for part in parts).strip(),
-            avg_logprob=min(part.avg_logprob for part in parts),
-            no_speech_prob=max(part.no_speech_prob for part in parts),
-            compression_ratio=max(part.compression_ratio for part in parts),
-            seconds=len(audio) / SAMPLE_RATE,
-        )
+        return self._decoder.decode(audio)
 
     def handle(self, op: int, stream: int, payload: bytes) -> None:
         try:
@@ -109,7 +89,7 @@ class _Worker:
 
 
 def main() -> None:
-    """Run as ``python -m <this module> '{"folder": ..., "threads": 2, "beam_size": 1, ...}'``."""
+    """Run as ``python -m <this module> '{"folder": ..., "threads": 2, "beam_size": 5, ...}'``."""
     settings = json.loads(sys.argv[1])
     source, out = sys.stdin.buffer, sys.stdout.buffer
     worker = _Worker(settings, out)

@@ -10,6 +10,20 @@ spent the speech input stops reconnecting and fails for good.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ReconnectPolicy:
+    """Passed to the SDK: attempts after a drop, first delay, cap of the doubling delay;
+    and our budget of drops (``ReconnectBudget``), which the SDK does not keep."""
+
+    attempts: int = 5
+    initial_delay_s: float = 0.5
+    max_delay_s: float = 8.0
+    drops_per_turn: int = 3
+    drops_per_session: int = 10
+
 
 class ReconnectBudget:
     def __init__(self, per_turn: int, per_session: int) -> None:

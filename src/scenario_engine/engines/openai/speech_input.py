@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from openai import AsyncOpenAI, OpenAIError
@@ -41,6 +40,7 @@ from scenario_engine.engines.base import (
     SpeechInputEvent,
     SpeechInputUnavailable,
 )
+from scenario_engine.engines.openai.answer_deadlines import AnswerDeadlines
 from scenario_engine.engines.openai.bounded_send import send_within
 from scenario_engine.engines.openai.events import (
     CLEAR_EVENT,
@@ -51,25 +51,13 @@ from scenario_engine.engines.openai.events import (
     transcription_session,
 )
 from scenario_engine.engines.openai.input_audio import To24k, TurnAudio
-from scenario_engine.engines.openai.reconnect_budget import ReconnectBudget
+from scenario_engine.engines.openai.reconnect_budget import ReconnectBudget, ReconnectPolicy
 
 log = logging.getLogger(__name__)
 
 _NETWORK_ERRORS = (OSError, WebSocketException, OpenAIError, TimeoutError)
 _RECONFIGURE = "reconfigure"
 """Timer key of the deadline for ``session.updated`` after a reconnect (item ids differ)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReconnectPolicy:
-    """Passed to the SDK: attempts after a drop, first delay, cap of the doubling delay;
-    and our budget of drops (``ReconnectBudget``), which the SDK does not keep."""
-
-    attempts: int = 5
-    initial_delay_s: float = 0.5
-    max_delay_s: float = 8.0
-    drops_per_turn: int = 3
-    drops_per_session: int = 10
 
 
 class OpenAISpeechInput:
@@ -99,7 +87,7 @@ class OpenAISpeechInput:
         self._resampler = To24k()
         self._conn: AsyncRealtimeConnection | None = None
         self._reader: asyncio.Task[None] | None = None
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._deadlines = AnswerDeadlines(timeout_s)
         self._ready = False
         self._reconnected = False
         self._closing = False
@@ -163,8 +151,7 @@ class OpenAISpeechInput:
             return
         self._closing = True
         self._ready = False
-        for timer in self._timers.values():
-            timer.cancel()
+        self._deadlines.clear()
         await self._abandon()
         for task in (self._reader, self._closer):
             if task is not None:
@@ -221,18 +208,18 @@ class OpenAISpeechInput:
     async def _handle(self, conn: AsyncRealtimeConnection, event: RealtimeServerEvent) -> None:
         if event.type == "session.created" and self._reconnected:
             self._mapper.forget_pending()
-            self._arm(_RECONFIGURE, self._reconfigure_overdue)
+            self._deadlines.arm(_RECONFIGURE, self._reconfigure_overdue)
             await self._guarded(conn.session.update(session=self._session_config))
             return
         if event.type == "session.updated" and self._reconnected:
             self._reconnected = False
-            self._disarm(_RECONFIGURE)
+            self._deadlines.disarm(_RECONFIGURE)
             await self._replay(conn)
             log.info("speech input reconnected and reconfigured")
             return
         if isinstance(event, InputAudioBufferCommittedEvent):
             self._audio.committed(event.item_id)
-            self._arm(event.item_id, self._expire, event.item_id)
+            self._deadlines.arm(event.item_id, self._expire, event.item_id)
         elif isinstance(
             event,
             ConversationItemInputAudioTranscriptionCompletedEvent
@@ -270,37 +257,22 @@ class OpenAISpeechInput:
             return {"abort": True}
         self._ready = False
         self._reconnected = True
-        for timer in self._timers.values():
-            timer.cancel()
-        self._timers.clear()
+        self._deadlines.clear()
         self._queue.put_nowait(InputReconnecting(attempt=event.attempt))
         return {"abort": True} if self._closing else None
 
-    def _arm(self, key: str, callback: Callable[..., None], *args: object) -> None:
-        """A deadline of ``timeout_s`` for an upstream answer (a transcript, a reconfig)."""
-        self._disarm(key)
-        loop = asyncio.get_running_loop()
-        self._timers[key] = loop.call_later(self._timeout_s, callback, *args)
-
-    def _disarm(self, key: str) -> None:
-        timer = self._timers.pop(key, None)
-        if timer is not None:
-            timer.cancel()
-
     def _reconfigure_overdue(self) -> None:
         """A reconnected session that never confirms its configuration cannot be used."""
-        self._timers.pop(_RECONFIGURE, None)
         log.warning("reconnected upstream session was not configured in time")
         self._fail("the speech recognition service did not accept the session")
         self._closer = asyncio.get_running_loop().create_task(self._abandon())
 
     def _transcribed(self, item_id: str) -> None:
-        self._disarm(item_id)
+        self._deadlines.disarm(item_id)
         self._budget.turn_done()
         self._audio.transcribed(item_id)
 
     def _expire(self, item_id: str) -> None:
-        self._timers.pop(item_id, None)
         self._audio.transcribed(item_id)
         for mapped in self._mapper.expire(item_id):
             self._queue.put_nowait(mapped)
