@@ -86,6 +86,12 @@ class ServiceSettings(BaseSettings):
         300, ge=0, le=5000,
         description="Voice over a reply that stops it; shorter sounds (mhm, 네) do not.",
     )
+    reply_audio_lead_ms: int = Field(
+        100, ge=0, le=10_000,
+        description="With barge-in: how far ahead of playback a reply's audio is sent, so "
+        "about this much (+ one 40 ms delta) still plays once the learner speaks; more rides "
+        "out network jitter (0: all as soon as made).",
+    )
 
     # --- server -----------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address to listen on.")

@@ -197,11 +197,17 @@ async def _until(ws: ClientConnection, kind: str) -> None:
 
 
 async def _settle(server: GracefulServer, engine: LocalEngine, baseline: Snapshot) -> Snapshot:
-    """The server's side ends a moment after the client's: wait for it, within a bound."""
-    deadline = time.monotonic() + 15
+    """The server's side ends a moment after the client's: wait for it, within a bound (a
+    socket may take the close timeout, 5 s, to go; a loaded machine more)."""
+    deadline = time.monotonic() + 30
     while True:
         now = _snapshot(server, engine)
-        settled = now.tasks <= baseline.tasks and now.sessions == 0 and now.decoders == 0
+        settled = (
+            now.tasks <= baseline.tasks
+            and now.fds <= baseline.fds
+            and now.sessions == 0
+            and now.decoders == 0
+        )
         if settled or time.monotonic() > deadline:
             return now
         await asyncio.sleep(0.1)

@@ -40,11 +40,17 @@ With `SCENARIO_ENGINE_SERVER_VAD=true` the service decides when the learner has 
   the longest waits as 8 s (`low`), 4 s (`medium` = `auto`) and 2 s (`high`). Its latency
   depends on the real model and is not measured here (the test peer cannot judge meaning).
   The silence setting does not apply to it.
-- **Barge-in (`SCENARIO_ENGINE_BARGE_IN`).** Speech over a reply stops it once it has gone on
-  for `SCENARIO_ENGINE_BARGE_IN_MIN_SPEECH_MS` without a 150 ms pause; the reply's audio stops
-  about that long after the VAD heard the speech start. A lower minimum stops replies sooner
-  but lets back-channels ("mhm", "네") and echo cut the service off; a higher one keeps the
-  reply going over short sounds. It needs server VAD (manual turns have no speech start).
+- **Barge-in (`SCENARIO_ENGINE_BARGE_IN`).** When the VAD hears the learner start speaking
+  over a reply (or while the service is still thinking about it), the reply's audio is held
+  at once: nothing more of it is sent. A reply's audio goes out at most
+  `SCENARIO_ENGINE_REPLY_AUDIO_LEAD_MS` ahead of the client's playback, so that is about all
+  the learner still hears of it. Speech that goes on for `SCENARIO_ENGINE_BARGE_IN_MIN_SPEECH_MS`
+  without a 150 ms pause stops the reply for good and is the next turn; a shorter sound
+  ("mhm", "네", a click) lets the reply go on where it was held, and its transcript is not
+  answered. A lower minimum decides sooner but lets back-channels and echo cut the service
+  off; a shorter lead stops the sound sooner but leaves less buffer against network jitter
+  (gaps in the reply). It needs server VAD (manual turns have no speech start); without it,
+  or with barge-in off, a reply's audio is sent as fast as it is made.
 """
 
 

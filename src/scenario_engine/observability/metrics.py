@@ -48,6 +48,11 @@ class Metrics:
             "scenario_barge_ins", "Replies stopped because the learner spoke over them.",
             registry=r,
         )
+        self.back_channels = Counter(
+            "scenario_back_channels",
+            "Short sounds over a reply (mhm, 네) that held it, then let it go on; not answered.",
+            registry=r,
+        )
         self.upstream_reconnects = Counter(
             "scenario_upstream_reconnects", "Reconnections of the speech upstream.", registry=r
         )

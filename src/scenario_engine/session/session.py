@@ -18,15 +18,7 @@ from scenario_engine.domain.dialog_events import Event, LearnerTurn
 from scenario_engine.domain.dialog_state import DialogState, Phase
 from scenario_engine.domain.failed_turns import ModelGaveUp
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
-from scenario_engine.engines.base import (
-    AudioChunk,
-    Engine,
-    InputFault,
-    InputReconnecting,
-    SpeechStarted,
-    SpeechStopped,
-    TranscriptReady,
-)
+from scenario_engine.engines.base import Engine, InputFault
 from scenario_engine.observability.metrics import Metrics
 from scenario_engine.protocol import (
     ClientEvent,
@@ -35,22 +27,17 @@ from scenario_engine.protocol import (
     InputAudioChunk,
     InputAudioClear,
     InputAudioCommit,
-    InputAudioSpeechStarted,
-    InputAudioSpeechStopped,
-    InputAudioTranscript,
     ProtocolError,
     ScenarioCompleted,
     ScenarioJson,
-    SessionReconnecting,
     SessionResume,
     TextTurn,
     encode_server_event,
 )
 from scenario_engine.protocol.server_events import AUDIO_DELTA_PREFIX, AnyServerEvent
-from scenario_engine.protocol.text_form import canonical_text
-from scenario_engine.session.audio_budget import AudioBudget
-from scenario_engine.session.barge_in import BargeIn
+from scenario_engine.session.barge_in import reply_audio_lead_s
 from scenario_engine.session.dialog_flow import DialogFlow
+from scenario_engine.session.flood_report import FloodReport
 from scenario_engine.session.keeper import DialogKeeper
 from scenario_engine.session.model_policy import bounded_models
 from scenario_engine.session.outbox import CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, Outbox
@@ -60,16 +47,9 @@ from scenario_engine.session.record import PendingTurn
 from scenario_engine.session.speaker import ReplySpeaker
 from scenario_engine.session.speech_start import start_problem
 from scenario_engine.session.steering import dialog_event
+from scenario_engine.session.voice_turns import VoiceTurns, error_code
 
 logger = logging.getLogger(__name__)
-
-
-def _error_code(code: str) -> ErrorCode:
-    """Engines report plain strings; anything not in the public catalogue is an upstream error."""
-    try:
-        return ErrorCode(code)
-    except ValueError:
-        return ErrorCode.UPSTREAM_ERROR
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,23 +82,20 @@ class ScenarioSession:
         self._config = config
         self._limits = DialogLimits(config.max_attempts, config.roleplay_max_turns)
         self._keeper = DialogKeeper(session_id, persistence, metrics, self._tell, self.reject_flood)
-        self._audio_budget = AudioBudget(config.max_audio_ahead_s, config.max_turn_audio_s)
-        self._flood_reported_at: dict[ErrorCode, float] = {}
+        self._floods = FloodReport(self._tell)
         self._replying = asyncio.Lock()
         """Held while a turn is answered, so a shutdown can let the reply finish."""
         self._speech_input = engine.open_speech_input()
         self._speaker = ReplySpeaker(
             engine.speech_output, self._emit, metrics,
-            lambda: outbox.drop_queued(AUDIO_DELTA_PREFIX),
+            lambda: outbox.drop_queued(AUDIO_DELTA_PREFIX), lead_s=reply_audio_lead_s(config),
         )
-        self._barge_in = BargeIn(
-            self._speaker, metrics,
-            enabled=config.barge_in, min_speech_ms=config.barge_in_min_speech_ms,
+        self._voice = VoiceTurns(
+            self._speech_input, self._speaker, config, metrics, self._emit, self._voice_turn
         )
         self._open_dialog(state)
         self._turns: asyncio.Queue[_Turn | Event | InputFault] = asyncio.Queue()
         """Learner turns and dialog events in order, or the fatal fault that ends the session."""
-        self._speech_ended_at: float | None = None
         self.outcome: str | None = None
         """How the dialog ended: completed, fallback or error (None while it runs)."""
         self.events_in = 0
@@ -199,23 +176,15 @@ class ScenarioSession:
             )
             return
         if isinstance(event, InputAudioChunk):
-            refusal = self._audio_budget.admit(event.pcm, event.sample_rate, time.monotonic())
+            refusal = await self._voice.audio(event)
             if refusal is not None:
                 await self.reject_flood(refusal)
-                return
-            await self._speech_input.append_audio(
-                AudioChunk(pcm=event.pcm, base64=event.audio, sample_rate=event.sample_rate)
-            )
-            await self._barge_in.heard(event.pcm, event.sample_rate)
         elif isinstance(event, TextTurn):
             await self._accept(_Turn(event.text, "text", time.monotonic()))
         elif isinstance(event, InputAudioCommit):
-            self._speech_ended_at = time.monotonic()
-            self._audio_budget.end_turn()
-            await self._speech_input.commit()
+            await self._voice.commit()
         elif isinstance(event, InputAudioClear):
-            self._audio_budget.end_turn()
-            await self._speech_input.clear()
+            await self._voice.clear()
         elif isinstance(event, SessionResume):
             await self._resume(event.token)
         elif (steering := dialog_event(event)) is not None:
@@ -229,52 +198,16 @@ class ScenarioSession:
         await self._emit(ErrorEvent(code=error.code, message=error.message))
 
     async def reject_flood(self, error: ProtocolError) -> None:
-        """Refuse input over a limit, reporting each code at most once a second.
-
-        Answering every frame of a flood would amplify it; one error a second tells the client.
-        """
-        now = time.monotonic()
-        if now - self._flood_reported_at.get(error.code, -1e9) >= 1.0:
-            self._flood_reported_at[error.code] = now
-            await self._tell(error)
+        """Refuse input over a limit (session/flood_report.py)."""
+        await self._floods.refuse(error)
 
     # --- the pipeline ---------------------------------------------------------------------------
     async def _pump_speech_input(self) -> None:
-        async for event in self._speech_input.events():
-            if isinstance(event, TranscriptReady):
-                await self._on_transcript(event.text)
-            elif isinstance(event, SpeechStarted):
-                self._barge_in.speech_started()
-                await self._emit(InputAudioSpeechStarted())
-            elif isinstance(event, SpeechStopped):
-                self._barge_in.speech_stopped()
-                self._speech_ended_at = time.monotonic()
-                self._audio_budget.end_turn()
-                await self._emit(InputAudioSpeechStopped())
-            elif isinstance(event, InputReconnecting):
-                logger.warning("speech input reconnecting (attempt %d)", event.attempt)
-                self._metrics.upstream_reconnects.inc()
-                await self._emit(SessionReconnecting(attempt=event.attempt))
-            elif isinstance(event, InputFault):
-                if event.fatal:
-                    self._turns.put_nowait(event)
-                    return
-                await self._emit(ErrorEvent(code=_error_code(event.code), message=event.message))
+        fault = await self._voice.pump()
+        if fault is not None:
+            self._turns.put_nowait(fault)
 
-    async def _on_transcript(self, text: str) -> None:
-        now = time.monotonic()
-        ended_at, self._speech_ended_at = self._speech_ended_at or now, None
-        self._metrics.recognition.observe(now - ended_at)
-        text = canonical_text(text).strip()
-        if not text:
-            await self._emit(
-                ErrorEvent(
-                    code=ErrorCode.NO_SPEECH_RECOGNIZED,
-                    message="no words were recognized in the last turn; please say it again",
-                )
-            )
-            return
-        await self._emit(InputAudioTranscript(transcript=text))
+    async def _voice_turn(self, text: str, ended_at: float) -> None:
         await self._accept(_Turn(text, "voice", ended_at))
 
     # --- what is kept for a resume ----------------------------------------------------------
@@ -309,7 +242,7 @@ class ScenarioSession:
             turn = await self._turns.get()
             if isinstance(turn, InputFault):
                 logger.warning("speech input failed for good: %s", turn.code)
-                await self._fail(_error_code(turn.code), turn.message)
+                await self._fail(error_code(turn.code), turn.message)
                 return
             async with self._replying:
                 if self.ending:
@@ -331,7 +264,11 @@ class ScenarioSession:
             return
         logger.debug("learner turn (%s): %s", turn.kind, turn.text)  # learner text: DEBUG only
         self._metrics.turns.labels(turn.kind).inc()
-        first_audio_at = await self._flow.handle(LearnerTurn(turn.text))
+        self._voice.reply_expected()
+        try:
+            first_audio_at = await self._flow.handle(LearnerTurn(turn.text))
+        finally:
+            self._speaker.settle()
         if first_audio_at is not None:
             self._metrics.turn_latency.observe(first_audio_at - turn.ended_at)
 

@@ -2,14 +2,16 @@
 
 The reply's text may still be arriving from the model. It is cut into sentences (or long
 clauses) as it comes, and each is synthesized as soon as it is whole, so the first audio
-waits for the first sentence only. Sentences are synthesized one after another: the audio
-goes out faster than real time, so the client has the first sentence buffered while the
-next one is requested.
+waits for the first sentence only. Sentences are synthesized one after another into an
+AudioPacer, which sends them on at the client's pace (session/audio_pacer.py says why).
 
-A reply said with ``interruptible`` can be stopped by barge-in (``interrupt``) while it is
-made and until its audio has played out at the client, which is later: the client plays
-it in real time. Stopping it drops what is still queued for the client and tells the client
-``response.audio.cancelled``; nothing of that reply follows.
+Barge-in (session/barge_in.py) drives the rest. A reply is *listening* from the moment the
+session starts answering a learner turn (``expect``: the service is thinking) until its audio
+has played out at the client. Meanwhile ``hold`` stops its audio at once and ``resume`` goes
+on with it; ``interrupt`` stops it for good: what is still queued for the client is dropped,
+the client is told ``response.audio.cancelled``, and nothing of that reply follows. A reply
+interrupted before it began is not synthesized at all. A reply said without
+``interruptible`` (the last words of a phase) ignores all three.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from scenario_engine.protocol import (
     ResponseAudioTranscriptDone,
     encode_audio_delta,
 )
+from scenario_engine.session.audio_pacer import AudioPacer
 
 Emit = Callable[
     [ErrorEvent | ResponseAudioDone | ResponseAudioCancelled | ResponseAudioTranscriptDone | str],
@@ -42,6 +45,8 @@ Emit = Callable[
 PLAYOUT_SLACK_S = 0.2
 """How long after its audio's real-time end a reply may still be playing at the client
 (its jitter lead, the way out)."""
+FRAME_S = 0.04
+"""The longest audio delta: a hold stops the audio within one of them."""
 
 logger = logging.getLogger(__name__)
 
@@ -53,23 +58,49 @@ class ReplySpeaker:
         emit: Emit,
         metrics: Metrics,
         drop_queued_audio: Callable[[], object] = lambda: None,
+        *,
+        lead_s: float | None = None,
     ) -> None:
+        """``lead_s``: how far ahead of the client's playback audio is sent (None: as made)."""
         self._output = output
         self._emit = emit
         self._metrics = metrics
         self._drop_queued_audio = drop_queued_audio
+        self._lead_s = lead_s
         self._making: asyncio.Task[None] | None = None
         """The interruptible reply being made now."""
+        self._pacer: AudioPacer | None = None
+        self._expecting = False
+        """A learner turn is being answered and its reply has not started yet."""
+        self._held = False
+        self._cancel_next = False
+        """The learner interrupted while the service was thinking: drop the next reply."""
         self._interrupted = False
-        self._first_audio_at: float | None = None
-        self._audio_s = 0.0
         self._plays_until = 0.0
         """When the last interruptible reply, already sent, ends playing at the client."""
 
     @property
-    def interruptible(self) -> bool:
-        """An interruptible reply is being made or still plays at the client."""
-        return self._making is not None or time.monotonic() < self._plays_until
+    def listening(self) -> bool:
+        """Learner speech now would be over a reply: coming, being made or still playing."""
+        return self._expecting or self._making is not None or time.monotonic() < self._plays_until
+
+    def expect(self) -> None:
+        """A learner turn is being answered: speech from now on is over its reply."""
+        self._expecting, self._cancel_next = True, False
+
+    def settle(self) -> None:
+        """The turn is answered: nothing it still owes can be held or cancelled."""
+        self._expecting = self._cancel_next = self._held = False
+
+    def hold(self) -> None:
+        self._held = True
+        if self._pacer is not None:
+            self._pacer.hold()
+
+    def resume(self) -> None:
+        self._held = False
+        if self._pacer is not None:
+            self._pacer.resume()
 
     async def say(self, text: ReplyText | str, language: str, *, interruptible: bool = False) -> (
         float | None
@@ -79,10 +110,17 @@ class ReplySpeaker:
         A synthesis failure costs the audio, never the text: the learner still reads the reply.
         """
         reply = ReplyText.fixed(text) if isinstance(text, str) else text
-        self._first_audio_at, self._audio_s, self._plays_until = None, 0.0, 0.0
-        making = asyncio.create_task(self._make(reply, language))
+        cancelled, held = self._cancel_next and interruptible, self._held and interruptible
+        self._expecting = self._cancel_next = False
+        self._plays_until = 0.0
+        if cancelled:
+            await self._cancelled()
+            await self._emit(ResponseAudioTranscriptDone(transcript=await reply.read_all()))
+            return None
+        pacer = AudioPacer(self._emit, self._lead_s if interruptible else None, held=held)
+        making = asyncio.create_task(self._make(reply, language, pacer))
         if interruptible:
-            self._making = making
+            self._making, self._pacer = making, pacer
         try:
             await making
         except asyncio.CancelledError:
@@ -92,18 +130,23 @@ class ReplySpeaker:
             await reply.aclose()
             await self._cancelled()
         else:
-            if interruptible and self._first_audio_at is not None:
-                self._plays_until = self._first_audio_at + self._audio_s + PLAYOUT_SLACK_S
+            if interruptible and pacer.first_sent_at is not None:
+                self._plays_until = pacer.plays_until + PLAYOUT_SLACK_S
         finally:
-            self._making, self._interrupted = None, False
+            self._making, self._pacer, self._interrupted = None, None, False
         await self._emit(ResponseAudioTranscriptDone(transcript=reply.text))
-        return self._first_audio_at
+        return pacer.first_sent_at
 
     async def interrupt(self) -> bool:
-        """Barge-in: stop the interruptible reply being made or played. False if there is none."""
+        """Barge-in: stop the interruptible reply coming, being made or played. False if there
+        is none."""
+        self._held = False
         if self._making is not None:
             self._interrupted = True
             self._making.cancel()  # say() tells the client once the making has stopped
+            return True
+        if self._expecting:
+            self._cancel_next = True  # say() tells the client, if that reply is interruptible
             return True
         if time.monotonic() < self._plays_until:
             self._plays_until = 0.0
@@ -115,31 +158,60 @@ class ReplySpeaker:
         self._drop_queued_audio()
         await self._emit(ResponseAudioCancelled())
 
-    async def _make(self, reply: ReplyText, language: str) -> None:
+    async def _make(self, reply: ReplyText, language: str, pacer: AudioPacer) -> None:
+        """Synthesize into ``pacer`` while it sends; then ``response.audio.done``, or the
+        error after the audio that was made."""
+        synthesizing = asyncio.create_task(self._synthesize(reply, language, pacer))
+        try:
+            await pacer.send_all()
+            failure = await synthesizing
+        finally:
+            synthesizing.cancel()
+            await asyncio.gather(synthesizing, return_exceptions=True)
+        if failure is None:
+            await self._emit(ResponseAudioDone())
+            return
+        logger.warning("speech output failed: %s", failure.code)
+        await self._emit(
+            ErrorEvent(
+                code=ErrorCode.TTS_FAILED, message=f"the reply could not be spoken: {failure}"
+            )
+        )
+
+    async def _synthesize(
+        self, reply: ReplyText, language: str, pacer: AudioPacer
+    ) -> SpeechOutputError | None:
+        """Every sentence into ``pacer``; how synthesis failed, if it did (the text is still
+        read to its end: the learner reads the reply)."""
+        sentences = 0
         try:
             splitter = SentenceSplitter()
             async for piece in reply.pieces():
                 for sentence in splitter.feed(piece):
-                    await self._speak(sentence, language)
+                    await self._speak(sentence, language, pacer, timed=not sentences)
+                    sentences += 1
             if rest := splitter.flush():
-                await self._speak(rest, language)
-            await self._emit(ResponseAudioDone())
+                await self._speak(rest, language, pacer, timed=not sentences)
+            return None
         except SpeechOutputError as exc:
-            logger.warning("speech output failed: %s", exc.code)
-            await self._emit(
-                ErrorEvent(
-                    code=ErrorCode.TTS_FAILED, message=f"the reply could not be spoken: {exc}"
-                )
-            )
             await reply.read_all()
+            return exc
+        finally:
+            pacer.close()
 
-    async def _speak(self, sentence: str, language: str) -> None:
-        """Synthesize one sentence into audio deltas."""
+    async def _speak(self, sentence: str, language: str, pacer: AudioPacer, *, timed: bool) -> (
+        None
+    ):
+        """Synthesize one sentence into deltas of at most ``FRAME_S``; ``timed``: the reply's
+        first, whose time to the first audio is the synthesis latency."""
         started = time.monotonic()
         rate = self._output.sample_rate
+        longest = round(rate * FRAME_S) * PCM16_SAMPLE_WIDTH
         async for pcm in self._output.stream(sentence, language):
-            if self._first_audio_at is None:
-                self._first_audio_at = time.monotonic()
-                self._metrics.tts.observe(self._first_audio_at - started)
-            self._audio_s += len(pcm) / (PCM16_SAMPLE_WIDTH * rate)
-            await self._emit(encode_audio_delta(base64.b64encode(pcm).decode("ascii"), rate))
+            if timed:
+                timed = False
+                self._metrics.tts.observe(time.monotonic() - started)
+            for start in range(0, len(pcm), longest):
+                frame = pcm[start : start + longest]
+                encoded = encode_audio_delta(base64.b64encode(frame).decode("ascii"), rate)
+                pacer.put(encoded, len(frame) / (PCM16_SAMPLE_WIDTH * rate))

@@ -8,11 +8,12 @@ passed before the VAD said anything.
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Callable
 from typing import Any
 
 from scenario_engine.config import AppConfig
-from tests.engines.openai.audio import silence
+from tests.engines.openai.audio import silence, speech
 from tests.engines.openai.dialog import (
     QUESTIONS,
     audio_frames,
@@ -21,6 +22,7 @@ from tests.engines.openai.dialog import (
     script_dialog,
 )
 from tests.fake_openai import FakeOpenAI
+from tests.fake_openai.latency import LatencyModel
 from tests.live import LiveClient, live_client, running_server
 
 
@@ -62,7 +64,8 @@ async def test_speech_over_a_reply_still_playing_at_the_client_cancels_it(
 ) -> None:
     script_dialog(peer)
     peer.speech.bytes_per_char = 4800  # 0.1 s of audio a character: it plays for seconds
-    async with running_server(make_config()) as url, live_client(url) as client:
+    unpaced = make_config(reply_audio_lead_ms=0)  # the reply's audio goes out as it is made
+    async with running_server(unpaced) as url, live_client(url) as client:
         await say_paced(client, phrase_audio(0))
         await client.reply()  # every delta was sent; the client plays it for ~3.6 s
         await say_paced(client, phrase_tone(1) + silence(800))
@@ -72,17 +75,58 @@ async def test_speech_over_a_reply_still_playing_at_the_client_cancels_it(
         assert not [e for e in later if e["type"] == "response.audio.delta"]
 
 
-async def test_a_back_channel_or_barge_in_off_lets_the_reply_play(
+async def test_a_back_channel_holds_the_reply_which_then_plays_on_unanswered(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    script_dialog(peer)
+    peer.speech.bytes_per_char = 4800  # 0.1 s of audio a character: paced, it plays for seconds
+    mhm = speech(200, frequency=1000)  # 200 ms: under the 300 ms minimum
+    peer.realtime.transcripts[mhm] = "mhm"
+    async with running_server(make_config()) as url, live_client(url) as client:
+        await say_paced(client, phrase_audio(0))
+        events = await client.until("response.audio.delta")
+        await say_paced(client, mhm + silence(800))
+        events += await client.until("response.audio_transcript.done")
+        kinds = [e["type"] for e in events]
+        assert "input_audio.speech_started" in kinds  # heard over the reply
+        assert "response.audio.cancelled" not in kinds
+        assert "response.audio.done" in kinds
+        audio = sum(len(base64.b64decode(e["delta"])) for e in events if "delta" in e)
+        assert audio == len(QUESTIONS["partner"]) * 4800  # held, then all of it sent
+        await say_paced(client, phrase_audio(1))
+        later = await client.until("input_audio.transcript")
+        assert later[-1]["transcript"] == "the receptionist"  # "mhm" was not a turn
+        assert [e["transcript"] for e in events + later if e["type"] == "input_audio.transcript"
+                ] == ["I am at a hotel", "the receptionist"]
+        assert await client.reply() == QUESTIONS["goal"]
+
+
+async def test_speech_while_the_service_thinks_drops_the_reply_and_is_the_next_turn(
+    peer: FakeOpenAI, make_config: Callable[..., AppConfig]
+) -> None:
+    script_dialog(peer)
+    peer.latency = LatencyModel(chat_first_token_s=2.5)  # the learner speaks meanwhile
+    config = make_config(openai_timeout_s=20.0)
+    async with running_server(config) as url, live_client(url) as client:
+        await say_paced(client, phrase_audio(0))
+        await client.until("input_audio.transcript")
+        await say_paced(client, phrase_tone(1) + silence(800))
+        events = await client.until("response.audio.cancelled")
+        assert not [e for e in events if e["type"] == "response.audio.delta"]
+        later = await client.until("response.audio_transcript.done")
+        assert not [e for e in later if e["type"] == "response.audio.delta"]
+        assert later[-1]["transcript"] == QUESTIONS["partner"]  # dropped unspoken
+        assert await client.reply() == QUESTIONS["goal"]  # the speech was answered as a turn
+
+
+async def test_barge_in_off_lets_the_reply_play(
     peer: FakeOpenAI, make_config: Callable[..., AppConfig]
 ) -> None:
     script_dialog(peer)
     peer.speech.bytes_per_char = 4800
-    mhm = phrase_tone(1)[: 24_000 * 2 * 200 // 1000]  # 200 ms: under the 300 ms minimum
-    peer.realtime.transcripts[mhm] = "mhm"
-    for config, voice in ((make_config(), mhm), (make_config(barge_in=False), phrase_tone(1))):
-        async with running_server(config) as url, live_client(url) as client:
-            await say_paced(client, phrase_audio(0))
-            await client.reply()
-            await say_paced(client, voice + silence(800))
-            events = await client.until("input_audio.transcript")
-            assert "response.audio.cancelled" not in [e["type"] for e in events]
+    async with running_server(make_config(barge_in=False)) as url, live_client(url) as client:
+        await say_paced(client, phrase_audio(0))
+        await client.reply()
+        await say_paced(client, phrase_tone(1) + silence(800))
+        events = await client.until("input_audio.transcript")
+        assert "response.audio.cancelled" not in [e["type"] for e in events]
