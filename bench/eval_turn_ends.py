@@ -16,34 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 
+from bench_turn_latency import english_first_turns, synthesize
 from human_speech import recordings
-from procs import ROOT
-from scenario_engine.engines.local.speech_output import LocalSpeechOutput
 from scenario_engine.engines.local.vad import VAD_SAMPLE_RATE, TurnDetector, VadSettings, VoiceEnded
 
-CASES = ROOT / "tests" / "engines" / "local" / "extractor_cases.jsonl"
 SILENCES_MS = (200, 300, 400, 500, 700)
 TAIL_S = 1.5
-
-
-def spoken_first_turns(limit: int) -> list[str]:
-    texts = []
-    for line in CASES.read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        tags = set(item["tags"])
-        if "en" in tags and not tags & {"ko", "mixed"} and item["awaiting"] is None:
-            texts.append(item["text"])
-    return texts[:limit]
-
-
-async def espeak(texts: list[str]) -> list[bytes]:
-    tts = LocalSpeechOutput(VAD_SAMPLE_RATE)
-    try:
-        return [b"".join([c async for c in tts.stream(text, "en")]) for text in texts]
-    finally:
-        tts.close()
 
 
 def turns(pcm: bytes, silence_ms: int) -> int:
@@ -58,7 +37,8 @@ def main() -> None:
     args = parser.parse_args()
     silences = (300, 500) if args.smoke else SILENCES_MS
     human = [r.pcm for r in recordings()]
-    synthetic = asyncio.run(espeak(spoken_first_turns(5 if args.smoke else 40)))
+    texts = english_first_turns(5 if args.smoke else 40)
+    synthetic = asyncio.run(synthesize(texts, VAD_SAMPLE_RATE))
     for name, utterances in (("human (read)", human), ("eSpeak NG", synthetic)):
         seconds = sum(len(u) for u in utterances) / (2 * VAD_SAMPLE_RATE)
         print(f"{name}: {len(utterances)} utterances, {seconds:.0f} s of speech")
