@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the scorer lives beside the evaluation data, in tests/
 
+from tests.engines.local.eval import DEV2  # noqa: E402
 from tests.engines.local.eval.scoring import (  # noqa: E402
     DEV,
-    EVAL_DIR,
     TEST,
     Item,
     load_items,
@@ -43,8 +43,6 @@ from scenario_engine.engines.local.morphology import clear_cache  # noqa: E402
 from scenario_engine.engines.local.normalize import tokenize  # noqa: E402
 
 Utterance = tuple[str, Slot | None]
-DEV2 = EVAL_DIR / "dev2.jsonl"
-"""The second tuning split (round 2 of blind writing, docs/benchmarks.md has its baseline)."""
 
 
 def run_once(work: Callable[[str, Slot | None], object], utterances: list[Utterance],

@@ -69,8 +69,8 @@ def english_first_turns(limit: int) -> list[str]:
     return texts[:limit]
 
 
-async def synthesize(texts: list[str]) -> list[bytes]:
-    tts = LocalSpeechOutput(RATE)
+async def synthesize(texts: list[str], rate: int = RATE) -> list[bytes]:
+    tts = LocalSpeechOutput(rate)
     try:
         return [b"".join([c async for c in tts.stream(text, "en")]) for text in texts]
     finally:

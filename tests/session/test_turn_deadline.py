@@ -13,7 +13,13 @@ from scenario_engine.domain import phrasing
 from scenario_engine.domain.builder import ScenarioBuilder
 from scenario_engine.domain.dialog_state import Line
 from scenario_engine.domain.llm import LLMError, TextStream, TurnAnswer
-from scenario_engine.domain.practice import Feedback, Help, HelpRequest, PartnerLine
+from scenario_engine.domain.practice import (
+    Feedback,
+    Help,
+    HelpRequest,
+    PartnerLine,
+    PartnerSpeech,
+)
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.domain.state import ScenarioState
@@ -106,13 +112,13 @@ class SlowPractice:
     async def _after(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
 
-    async def open_scene(self, scenario: SlotValues) -> PartnerLine:
+    async def open_scene(self, scenario: SlotValues) -> PartnerSpeech:
         await self._after(self.seconds)
-        return PartnerLine("Welcome!")
+        return PartnerSpeech.whole(PartnerLine("Welcome!"))
 
-    async def answer(self, scenario: SlotValues, lines: Sequence[Line]) -> PartnerLine:
+    async def answer(self, scenario: SlotValues, lines: Sequence[Line]) -> PartnerSpeech:
         await self._after(self.seconds)
-        return PartnerLine("Here is your key.", goal_reached=True)
+        return PartnerSpeech.whole(PartnerLine("Here is your key.", goal_reached=True))
 
     async def feedback(self, scenario: SlotValues, said: Sequence[str]) -> Feedback:
         await self._after(self.seconds)
@@ -137,7 +143,9 @@ async def test_the_practice_calls_share_the_deadline_of_their_turn() -> None:
     assert time.monotonic() - started < 2.9  # what was left of the turn (~1 s), not 3 s more
     clock.start()  # the next turn has a whole deadline again
     quick = PracticeDeadline(SlowPractice(0.1), clock)
-    assert (await quick.answer(SlotValues(), [])).goal_reached
+    line = await quick.answer(SlotValues(), [])
+    assert [piece async for piece in line.text] == ["Here is your key."]
+    assert line.goal_reached()
 
 
 async def test_a_stalled_partner_coach_or_helper_costs_the_deadline() -> None:

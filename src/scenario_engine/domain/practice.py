@@ -7,12 +7,16 @@ arguments and never change them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from scenario_engine.domain.dialog_state import Line
+from scenario_engine.domain.llm import TextStream
 from scenario_engine.domain.slots import Slot, SlotValues
+
+PARTNER_REPEAT = "Sorry, could you say that again?"
+"""The partner's line when its model failed: in character, and the learner simply goes on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +25,24 @@ class PartnerLine:
 
     text: str
     goal_reached: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerSpeech:
+    """A partner line that may still be arriving: its words are spoken while they stream (a
+    model writes them before its verdict), and ``goal_reached()`` is known once they are all
+    there (False if they broke off, or were cut short by the learner)."""
+
+    text: TextStream
+    goal_reached: Callable[[], bool]
+
+    @classmethod
+    def whole(cls, line: PartnerLine) -> PartnerSpeech:
+        return cls(_whole(line.text), lambda: line.goal_reached)
+
+
+async def _whole(text: str) -> TextStream:
+    yield text
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +77,11 @@ class HelpRequest:
 
 
 class PracticeLLM(Protocol):
-    async def open_scene(self, scenario: SlotValues) -> PartnerLine:
+    async def open_scene(self, scenario: SlotValues) -> PartnerSpeech:
         """The partner's first line."""
         ...
 
-    async def answer(self, scenario: SlotValues, lines: Sequence[Line]) -> PartnerLine:
+    async def answer(self, scenario: SlotValues, lines: Sequence[Line]) -> PartnerSpeech:
         """The partner's answer; ``lines`` is the role-play so far, the learner's turn last."""
         ...
 

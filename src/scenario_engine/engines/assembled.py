@@ -75,19 +75,23 @@ class AssembledEngine:
         from scenario_engine.engines.openai.client import build_llm_client
         from scenario_engine.engines.openai.llm import OpenAIScenarioLLM
         from scenario_engine.engines.openai.practice import OpenAIPracticeLLM
+        from scenario_engine.engines.openai.streamed_call import StreamedCalls
 
         if config.llm_base_url is None:
             client = self._openai_client()
         else:
             client = build_llm_client(config)
             self._clients.append(client)
-        llm = OpenAIScenarioLLM(
+        streamed = StreamedCalls(
             client,
             model=config.llm_model,
             max_retries=config.max_retries,
             retry_base_delay_s=config.openai_retry_initial_delay_s,
         )
-        practice = OpenAIPracticeLLM(client, model=config.llm_model, max_retries=config.max_retries)
+        llm = OpenAIScenarioLLM(streamed)
+        practice = OpenAIPracticeLLM(
+            client, streamed, model=config.llm_model, max_retries=config.max_retries
+        )
         return llm, practice, f"openai-chat/{config.llm_model}"
 
     def _build_speech_output(self) -> tuple[SpeechOutput, str]:

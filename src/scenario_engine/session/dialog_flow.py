@@ -35,7 +35,13 @@ from scenario_engine.domain.dialog_events import (
 )
 from scenario_engine.domain.dialog_state import Phase, Speaker
 from scenario_engine.domain.llm import LLMError
-from scenario_engine.domain.practice import Feedback, HelpRequest, PartnerLine
+from scenario_engine.domain.practice import (
+    PARTNER_REPEAT,
+    Feedback,
+    HelpRequest,
+    PartnerLine,
+    PartnerSpeech,
+)
 from scenario_engine.domain.reply_text import ReplyText
 from scenario_engine.domain.slots import Slot
 from scenario_engine.observability.metrics import Metrics
@@ -56,10 +62,6 @@ from scenario_engine.session.model_policy import BoundedModels
 from scenario_engine.session.speaker import ReplySpeaker
 
 logger = logging.getLogger(__name__)
-
-PARTNER_REPEAT = "Sorry, could you say that again?"
-"""The partner's line when its model failed: in character, and the learner simply goes on."""
-
 
 Emit = Callable[[AnyServerEvent], Awaitable[None]]
 
@@ -204,15 +206,17 @@ class DialogFlow:
         return ResponseHelp(translation_ko=found.translation_ko, suggestions=[*found.suggestions])
 
     # --- the role-play --------------------------------------------------------------------------
-    async def _partner(self, making: Awaitable[PartnerLine]) -> None:
+    async def _partner(self, making: Awaitable[PartnerSpeech]) -> None:
+        """Say the partner's line as it streams; the verdict on the goal comes after it."""
         try:
             line = await making
         except LLMError as exc:
             logger.warning("partner line failed (%s)", exc.code)
             await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(exc)))
-            line = PartnerLine(PARTNER_REPEAT)
-        await self._say(line.text, "en")
-        await self._run(self.dialog.handle(PartnerSaid(line.text, line.goal_reached)))
+            line = PartnerSpeech.whole(PartnerLine(PARTNER_REPEAT))
+        text = ReplyText(line.text, PARTNER_REPEAT)
+        await self._say(text, "en")
+        await self._run(self.dialog.handle(PartnerSaid(text.text, line.goal_reached())))
 
     async def _give_feedback(self, ended_by: EndedBy) -> None:
         state = self.dialog.state

@@ -29,7 +29,7 @@ from scenario_engine.domain.practice import (
     Feedback,
     Help,
     HelpRequest,
-    PartnerLine,
+    PartnerSpeech,
     PracticeLLM,
 )
 from scenario_engine.domain.slots import Slot, SlotValues
@@ -114,11 +114,16 @@ class PracticeDeadline:
         self._practice = practice
         self._clock = clock
 
-    async def open_scene(self, scenario: SlotValues) -> PartnerLine:
-        return await self._clock.within(self._practice.open_scene(scenario))
+    async def open_scene(self, scenario: SlotValues) -> PartnerSpeech:
+        return await self._spoken(self._practice.open_scene(scenario))
 
-    async def answer(self, scenario: SlotValues, lines: Sequence[Line]) -> PartnerLine:
-        return await self._clock.within(self._practice.answer(scenario, lines))
+    async def answer(self, scenario: SlotValues, lines: Sequence[Line]) -> PartnerSpeech:
+        return await self._spoken(self._practice.answer(scenario, lines))
+
+    async def _spoken(self, call: Awaitable[PartnerSpeech]) -> PartnerSpeech:
+        """The line, and its words as they stream, within the turn's deadline."""
+        speech = await self._clock.within(call)
+        return dataclasses.replace(speech, text=self._clock.bounded(speech.text))
 
     async def feedback(self, scenario: SlotValues, said: Sequence[str]) -> Feedback:
         return await self._clock.within(self._practice.feedback(scenario, said))

@@ -1,8 +1,9 @@
 """The local extractor on the blind evaluation set (tests/engines/local/eval/README.md).
 
-Values and replies must be English on the whole set (dev and test): this checks no figure, so it
-may read the test split; its failure message names test items only by count. The accuracy
-figures are asserted on dev only as a guard against regressions below the last measurement;
+Values and replies must be English on the whole set (dev, dev2 and test): this checks no figure,
+so it may read the test split; its failure message names test items only by count. The accuracy
+figures are asserted on the tuning splits (dev, dev2) only, as a guard against regressions below
+the last measurement;
 the issue's targets are asserted on test at the end (docs/benchmarks.md counts those looks).
 """
 
@@ -15,12 +16,15 @@ from scenario_engine.domain.state import ScenarioState
 from scenario_engine.engines.local.extractor import SlotExtractor
 from scenario_engine.engines.local.llm import LocalScenarioLLM
 from scenario_engine.engines.local.normalize import is_hangul
+from tests.engines.local.eval import DEV2
 from tests.engines.local.eval.scoring import DEV, TEST, load_items, score, table
 
-DEV_MAX_WRONG_SHARE = 0.06
-DEV_MAX_INVENTED = 0
-DEV_MIN_RIGHT_SHARE = 0.68
-"""Dev floors at the last measurement (docs/benchmarks.md): a change may only improve them."""
+DEV_FLOORS = {
+    "dev": (DEV, 0.055, 0, 0.68),
+    "dev2": (DEV2, 0.11, 19, 0.61),
+}
+"""Per tuning split: the largest wrong share, the most invented values and the smallest right
+share, at the last measurement (docs/benchmarks.md): a change may only improve them."""
 
 
 def _has_hangul(text: str | None) -> bool:
@@ -35,7 +39,7 @@ def extractor() -> SlotExtractor:
 async def test_no_value_and_no_english_reply_holds_hangul(extractor: SlotExtractor) -> None:
     llm = LocalScenarioLLM(extractor)
     leaks: dict[str, list[str]] = {"dev": [], "test": []}
-    for split, path in (("dev", DEV), ("test", TEST)):
+    for split, path in (("dev", DEV), ("dev", DEV2), ("test", TEST)):
         for item in load_items(path):
             state = ScenarioState(awaiting=item.awaiting)
             builder = ScenarioBuilder(llm, max_attempts=1, state=state)
@@ -51,13 +55,17 @@ async def test_no_value_and_no_english_reply_holds_hangul(extractor: SlotExtract
     )
 
 
-def test_dev_accuracy_does_not_fall_below_the_last_measurement(extractor: SlotExtractor) -> None:
-    report = score(extractor.extract, load_items(DEV))
+@pytest.mark.parametrize("split", sorted(DEV_FLOORS))
+def test_dev_accuracy_does_not_fall_below_the_last_measurement(
+    extractor: SlotExtractor, split: str
+) -> None:
+    path, max_wrong, max_invented, min_right = DEV_FLOORS[split]
+    report = score(extractor.extract, load_items(path))
     total = report.total
     print("\n" + table(report))
-    assert total.invented <= DEV_MAX_INVENTED, table(report)
-    assert total.share(total.wrong) <= DEV_MAX_WRONG_SHARE, table(report)
-    assert total.share(total.right) >= DEV_MIN_RIGHT_SHARE, table(report)
+    assert total.invented <= max_invented, table(report)
+    assert total.share(total.wrong) <= max_wrong, table(report)
+    assert total.share(total.right) >= min_right, table(report)
 
 
 TARGET_MAX_WRONG_SHARE = 0.03
@@ -67,8 +75,10 @@ TARGET_MAX_INVENTED = 0
 
 @pytest.mark.xfail(
     strict=True,
-    reason="below the issue's targets on test (look 1, 2026-12-01 22:06 UTC): right 60.7 %, "
-    "wrong 14.2 %, invented 6 of 450 stated slots; the lead decides what this asserts",
+    reason="below the issue's targets on test (look 2, 2026-12-02 00:26 UTC, fc4330b): right "
+    "61.1 %, wrong 9.6 %, empty 29.3 %, invented 6 of 450 stated slots, precision 84.9 % "
+    "(look 1, 22:06 UTC: right 60.7 %, wrong 14.2 %, invented 6); the lead decides what this "
+    "asserts",
 )
 def test_test_split_meets_the_issue_targets(extractor: SlotExtractor) -> None:
     """Issue 11's targets on the test split; prints only the aggregate table, never items."""

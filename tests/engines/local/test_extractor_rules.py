@@ -269,3 +269,16 @@ def test_no_as_a_determiner_corrects_nothing() -> None:
 def test_someone_elses_place_and_a_name_with_an_ing_word() -> None:
     assert extract("I need the tailor to shorten my jacket, I'm at his shop.").place is None
     assert extract("I'm at a pet grooming salon").place == "pet grooming salon"
+
+
+def test_spelled_out_letters_and_where_directions_lead() -> None:
+    assert extract("i need to renew my license at the um d m v").place == "dmv"
+    assert extract("I want to ask the staff how to get to City Hall").goal == (
+        "ask how to get to city hall"
+    )
+
+
+def test_a_korean_title_of_many_jobs_waits_for_the_place() -> None:
+    assert extract("공항 픽업 서비스 기사님 만나서 이름 말씀드리는 거").partner is None
+    assert extract("택시에서 기사님한테 길 물어보고 싶어요").partner in ("taxi driver", "driver")
+    assert extract("미용실 원장님께 펌 상담 받고 싶어요").partner == "hairdresser"

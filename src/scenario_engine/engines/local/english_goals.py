@@ -86,8 +86,12 @@ def shape_goal(words: list[str]) -> list[str] | None:
         rest.pop(0)  # "ask him for a discount" is asking for a discount
     has_object = bool(rest) and rest[0] not in _COMPLEMENTS and rest[0] not in _WH
     complement = 0
+    destination = False
     for position, word in enumerate(rest):
-        if word in _ENDS or (complement and word in _COMPLEMENTS):
+        if complement > 1 and word == "to" and not has_object and not destination:
+            destination = True  # "ask for directions [to the museum]": where they lead
+            complement = 1
+        elif word in _ENDS or (complement and word in _COMPLEMENTS):
             break
         following = rest[position + 1] if position + 1 < len(rest) else ""
         if has_object and word in _COMPLEMENTS and not _counted(word, following):

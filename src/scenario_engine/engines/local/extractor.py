@@ -13,17 +13,15 @@ earliest mention.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.engines.local.answers import bare_answer
+from scenario_engine.engines.local.candidate import Candidate, analysed_rank
 from scenario_engine.engines.local.corrections import (
     apply_noun_corrections,
     english_stated_positions,
     superseded,
 )
 from scenario_engine.engines.local.english_goals import goal_object
-from scenario_engine.engines.local.inference import PHONE_CALL, callee, on_the_phone
 from scenario_engine.engines.local.korean_goals import not_requested
 from scenario_engine.engines.local.korean_reading import (
     ends_inside_a_word,
@@ -57,6 +55,7 @@ from scenario_engine.engines.local.normalize import (
 )
 from scenario_engine.engines.local.patterns import strip_injections
 from scenario_engine.engines.local.phrases import capture_phrases
+from scenario_engine.engines.local.slot_choice import SlotChoice
 from scenario_engine.engines.local.vocabulary import (
     GENERIC,
     GENERIC_STAFF,
@@ -65,44 +64,9 @@ from scenario_engine.engines.local.vocabulary import (
     load_vocabulary,
 )
 
-RAMBLE_TOKENS = 30
-"""Beyond this many tokens an utterance is a story with the request at its end: of values
-that tie on everything else, the later wins (in a short one, the earlier)."""
 _OTHERS = frozenset({"his", "her", "their"})
 HOME = "home"
 """The learner's home is where a story starts, not a role-play's place (unless asked)."""
-_ANALYSED = STRONG + 1
-"""Strength of a place or partner read from Korean morphology: its particle says the slot."""
-_LAST_RANK = 1 << 16
-
-
-def _analysed_rank(slot: Slot) -> tuple[int, int]:
-    """Strength and rank of a value read from Korean morphology: a place or partner is framed
-    by its particle and beats a bare vocabulary word; a goal from the lexicon ties with a
-    vocabulary alias that names the action and loses the tie, since those aliases were written
-    for their exact phrases ("짐 부치" -> check a bag)."""
-    return (STRONG, _LAST_RANK) if slot is Slot.GOAL else (_ANALYSED, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    slot: Slot
-    value: str
-    segment: int
-    from_vocabulary: bool
-    framed: bool
-    strength: int
-    start: int
-    rank: int
-    said: str | None = None
-    """The English words the learner used for a vocabulary value ("salesman" for sales clerk)."""
-    with_learner: bool = False
-    """A partner the learner is with ("with my coworkers"): any other partner is preferred."""
-    ambiguous: bool = False
-    """The learner's word has several values of this slot ("선생님": a doctor or a teacher)."""
-
-    def moved(self, value: str, start: int, segment: int) -> _Candidate:
-        return replace(self, value=value, start=start, segment=segment)
 
 
 class SlotExtractor:
@@ -115,9 +79,8 @@ class SlotExtractor:
         self._lexicon = lexicon or load_lexicon()
         warm_up()  # the analyzers load here, at start-up, not on a learner's turn
         self._matcher = AliasMatcher(vocabulary)
-        self._typical = vocabulary.typical_by_place()
         self._staff = vocabulary.staff_by_place()
-        self._implied_places = dict(vocabulary.implied_places)
+        self._choice = SlotChoice(vocabulary)
 
     def extract(self, text: str, awaiting: Slot | None = None) -> SlotValues:
         """Slots stated in ``text``; ``awaiting`` is the slot the service just asked about."""
@@ -155,22 +118,22 @@ class SlotExtractor:
             if not negated_at(tokens, phrase.start):
                 composed = phrase.slot is Slot.GOAL  # the learner's own verb and object
                 candidates.append(
-                    _Candidate(phrase.slot, phrase.value, segments[phrase.start], composed,
-                               True, STRONG, phrase.start, 0, None,
+                    Candidate(phrase.slot, phrase.value, segments[phrase.start], composed,
+                               phrase.framed, STRONG, phrase.start, 0, None,
                                phrase.slot is Slot.PARTNER and companion(tokens, phrase.start + 1))
                 )
         korean = any(is_hangul(token) for token in tokens)
         if korean:
             for phrase in read_korean(tokens, self._lexicon):
                 if not negated_korean(tokens, phrase.end):
-                    strength, rank = _analysed_rank(phrase.slot)
+                    strength, rank = analysed_rank(phrase.slot)
                     framed = phrase.framed and phrase.slot is not Slot.GOAL
                     candidates.append(
-                        _Candidate(phrase.slot, phrase.value, segments[phrase.start], True,
+                        Candidate(phrase.slot, phrase.value, segments[phrase.start], True,
                                    framed, strength, phrase.start, rank)
                     )
         candidates = apply_noun_corrections(candidates, tokens, segments)
-        values = self._choose(candidates, tokens, awaiting)
+        values = self._choice.choose(candidates, tokens, awaiting)
         if max(segments, default=0):
             values = self._drop_superseded(values, candidates, tokens, segments, korean)
         if awaiting is not None and values.is_empty():
@@ -178,7 +141,7 @@ class SlotExtractor:
         return _english_only(values)
 
     def _drop_superseded(
-        self, values: SlotValues, candidates: list[_Candidate], tokens: list[str],
+        self, values: SlotValues, candidates: list[Candidate], tokens: list[str],
         segments: list[int], korean: bool,
     ) -> SlotValues:
         """A goal or place from before a correction is dropped when the correction states
@@ -213,7 +176,7 @@ class SlotExtractor:
     def _candidates(
         self, tokens: list[str], mention: Mention, segments: list[int], awaiting: Slot | None,
         taken: frozenset[int],
-    ) -> list[_Candidate]:
+    ) -> list[Candidate]:
         frame = frame_of(tokens, mention)
         going = frame == DESTINATION  # a place, but not framed as where the talk happens
         if going:
@@ -241,10 +204,10 @@ class SlotExtractor:
             slots.discard(Slot.PLACE)  # "the tailor... I'm at his shop": whose, not which
         desk = service_point(tokens, mention) if frame == Slot.PLACE else None
         if desk is not None:  # "I'm at the front desk": where the learner is, not who
-            return [_Candidate(Slot.PLACE, desk, segments[mention.start], True, True, STRONG,
+            return [Candidate(Slot.PLACE, desk, segments[mention.start], True, True, STRONG,
                                mention.start, 0)]
         return [
-            _Candidate(entry.slot, entry.canonical, segments[mention.start], True,
+            Candidate(entry.slot, entry.canonical, segments[mention.start], True,
                        frame == entry.slot and not going, entry.strength, mention.start,
                        entry.rank, said if entry.slot is Slot.PARTNER else compound,
                        entry.slot is Slot.PARTNER and companion(tokens, mention.start),
@@ -252,73 +215,6 @@ class SlotExtractor:
             for entry in mention.entries
             if entry.slot in slots and not (entry.slot is Slot.PLACE and frame == ANTI)
         ]
-
-    def _choose(
-        self, candidates: list[_Candidate], tokens: list[str], awaiting: Slot | None
-    ) -> SlotValues:
-        order = 1 if len(tokens) > RAMBLE_TOKENS else -1  # a ramble ends with the request
-
-        def best(slot: Slot, typical: frozenset[str]) -> _Candidate | None:
-            own = [c for c in candidates if c.slot is slot]
-            if not own:
-                return None
-            chosen = max(
-                own,
-                key=lambda c: (c.segment, not c.with_learner, c.from_vocabulary, c.framed,
-                               c.strength, c.value in typical, c.start * order, -c.rank),
-            )
-            if (chosen.ambiguous and chosen.said is None and chosen.value not in typical
-                    and awaiting is not slot):
-                return None  # the place does not say which one: a question asks
-            return chosen
-
-        stated = frozenset(c.value for c in candidates if c.slot is not Slot.PLACE)
-        places = [c for c in candidates if c.slot is Slot.PLACE]
-        fitting = frozenset(c.value for c in places if self._typical_of(c.value) & stated)
-        chosen_place = best(Slot.PLACE, fitting)
-        place = chosen_place.value if chosen_place else None
-        typical = self._typical_of(place) if place else frozenset()
-        partner = best(Slot.PARTNER, typical)
-        goal = best(Slot.GOAL, typical)
-        partner_value = self._partner_value(partner, place, awaiting is Slot.PARTNER)
-        if chosen_place and chosen_place.said:
-            place = chosen_place.said
-        if on_the_phone(tokens) and not (chosen_place and callee(tokens, chosen_place.start)):
-            place = PHONE_CALL  # "calling the hotel" names the hotel; "by phone" only the call
-        if place is None and partner is not None:
-            place = self._implied_places.get(partner.value)
-        return SlotValues(place, partner_value, goal.value if goal else None)
-
-    def _partner_value(
-        self, partner: _Candidate | None, place: str | None, asked: bool
-    ) -> str | None:
-        """The words the learner used for the partner, or the place's own staff for a bare
-        "staff"/"직원" at a known place ("카페에서 직원한테" -> barista)."""
-        if partner is None:
-            return None
-        if partner.value == GENERIC_STAFF and partner.said:
-            return partner.said  # "staff한테", "the front desk staff": the learner's words
-        if partner.value == GENERIC_STAFF and not asked:
-            return self._staff_of(place) if place else None  # a bare "직원": ask who
-        typical = self._typical_of(place) if place else frozenset()
-        if partner.said is None or (
-            partner.value in typical and partner.value.endswith(" " + partner.said)
-        ):
-            return partner.value  # "the driver" in a taxi: the place says which driver
-        return partner.said
-
-    def _staff_of(self, place: str) -> str:
-        """The staff of ``place`` or of the vocabulary place it starts with ("hotel front
-        desk" -> receptionist), else "<place> staff"."""
-        words = place.split()
-        for size in range(len(words), 0, -1):
-            staff = self._staff.get(" ".join(words[:size]))
-            if staff:
-                return staff
-        return f"{place} staff"
-
-    def _typical_of(self, place: str) -> frozenset[str]:
-        return self._typical.get(place, frozenset())
 
 
 def _words_of(tokens: list[str], mention: Mention) -> str:

@@ -73,9 +73,25 @@ def tokenize(raw: str) -> list[str]:
         if word == CLAUSE and (not tokens or tokens[-1] == CLAUSE):
             continue
         tokens.append(word)
+    tokens = _spelled_out(tokens)
     while tokens and tokens[-1] == CLAUSE:
         tokens.pop()
     return tokens
+
+
+def _spelled_out(tokens: list[str]) -> list[str]:
+    """Letters a recognizer wrote one by one are one word again: "the d m v" -> "dmv"."""
+    joined: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and token.isascii() and token.isalpha() and token not in "ai":
+            run.append(token)
+            continue
+        joined.extend(["".join(run)] if len(run) >= 2 else run)
+        run = []
+        if token:
+            joined.append(token)
+    return joined
 
 
 def alias_tokens(alias: str) -> list[str]:

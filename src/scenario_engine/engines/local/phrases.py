@@ -9,7 +9,7 @@ a pronoun ("in the morning").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scenario_engine.domain.slots import Slot
 from scenario_engine.engines.local.english_goals import (
@@ -98,7 +98,9 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
         other = covered.get(index, set()) - {Slot.GOAL}  # a goal may start on a goal alias
         start = None if other else _goal_start(tokens, index)
         if start is not None:
-            phrases.extend(_capture(tokens, start, Slot.GOAL, covered))
+            told = not gerund_goal_start(tokens, index)  # "I want to..." over "I'm getting on"
+            phrases.extend(replace(p, framed=told) for p in _capture(tokens, start, Slot.GOAL,
+                                                                     covered))
     return phrases
 
 

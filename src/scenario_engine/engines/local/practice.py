@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from scenario_engine.domain import feedback_rules, help_ko
 from scenario_engine.domain.dialog_state import Line
-from scenario_engine.domain.practice import Feedback, Help, HelpRequest, PartnerLine
+from scenario_engine.domain.practice import Feedback, Help, HelpRequest, PartnerSpeech
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.engines.local.scenes import SceneBook, load_scenes, next_line, opening
 from scenario_engine.engines.local.vocabulary import Vocabulary, load_vocabulary
@@ -27,11 +27,11 @@ class LocalPracticeLLM:
             self._partners.setdefault(setting.place, []).extend(setting.partners)
             self._goals.setdefault(setting.place, []).extend(setting.goals)
 
-    async def open_scene(self, scenario: SlotValues) -> PartnerLine:
-        return opening(self._scenes, scenario)
+    async def open_scene(self, scenario: SlotValues) -> PartnerSpeech:
+        return PartnerSpeech.whole(opening(self._scenes, scenario))
 
-    async def answer(self, scenario: SlotValues, lines: Sequence[Line]) -> PartnerLine:
-        return next_line(self._scenes, scenario, lines)
+    async def answer(self, scenario: SlotValues, lines: Sequence[Line]) -> PartnerSpeech:
+        return PartnerSpeech.whole(next_line(self._scenes, scenario, lines))
 
     async def feedback(self, scenario: SlotValues, said: Sequence[str]) -> Feedback:
         return feedback_rules.rule_feedback(said, scenario)

@@ -1,11 +1,13 @@
 """OpenAIPracticeLLM: the role-play partner, the coach and the Korean helper over chat completions.
 
 One call per partner turn, and one for the feedback and for each help, each with a strict JSON
-schema so a reply is either the fields we need or a failure we can see. Transport faults (429,
-5xx, timeouts, connection errors) are retried by the SDK within ``max_retries``, honouring the
-server's ``retry-after``; an answer that does not match its schema is asked for once more.
-Then ``LLMError``, and the session falls back (a partner line asking to repeat, the feedback
-rules, the help templates).
+schema so a reply is either the fields we need or a failure we can see. The partner's line is
+streamed like a follow-up question (``StreamedCalls``): ``say`` comes before ``goal_reached``,
+so its first sentence is spoken while the rest is written, and the verdict is read at the end.
+For the feedback and the help, transport faults (429, 5xx, timeouts, connection errors) are
+retried by the SDK within ``max_retries``, honouring the server's ``retry-after``; an answer
+that does not match its schema is asked for once more. Then ``LLMError``, and the session
+falls back (a partner line asking to repeat, the feedback rules, the help templates).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from scenario_engine.domain.practice import (
     Feedback,
     Help,
     HelpRequest,
-    PartnerLine,
+    PartnerSpeech,
 )
 from scenario_engine.domain.practice_prompts import (
     build_feedback_prompt,
@@ -41,7 +43,13 @@ from scenario_engine.domain.practice_prompts import (
 )
 from scenario_engine.domain.prompts import Prompt
 from scenario_engine.domain.slots import SlotValues
-from scenario_engine.engines.openai.llm import _MESSAGES, _classify
+from scenario_engine.engines.openai.streamed_call import (
+    MESSAGES,
+    CallFormat,
+    StreamedCalls,
+    classify,
+)
+from scenario_engine.engines.openai.streamed_json import AnswerShape
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -94,19 +102,37 @@ class _BadReply(Exception):
     """The model answered, but not with something usable."""
 
 
+PARTNER_CALL = CallFormat(
+    PARTNER_FORMAT,
+    AnswerShape((), "say", ("goal_reached",), max_chars=MAX_LINE_CHARS),
+    lambda head: None,
+    max_tokens=150,
+    await_words=True,
+)
+"""A line of a few sentences and the verdict; more is a model that lost its way."""
+
+
 class OpenAIPracticeLLM:
     """Implements ``PracticeLLM``; stateless apart from the shared client."""
 
-    def __init__(self, client: AsyncOpenAI, *, model: str, max_retries: int) -> None:
+    def __init__(
+        self, client: AsyncOpenAI, streamed: StreamedCalls, *, model: str, max_retries: int
+    ) -> None:
+        """``streamed`` makes the partner's calls, with its own retry budget."""
         self._client = client.with_options(max_retries=max_retries)
+        self._streamed = streamed
         self._model = model
 
-    async def open_scene(self, scenario: SlotValues) -> PartnerLine:
+    async def open_scene(self, scenario: SlotValues) -> PartnerSpeech:
         return await self.answer(scenario, [])
 
-    async def answer(self, scenario: SlotValues, lines: Sequence[Line]) -> PartnerLine:
-        prompt = build_partner_prompt(scenario, lines)
-        return await self._call(prompt, PARTNER_FORMAT, _parse_partner)
+    async def answer(self, scenario: SlotValues, lines: Sequence[Line]) -> PartnerSpeech:
+        opened = await self._streamed.call(build_partner_prompt(scenario, lines), PARTNER_CALL)
+
+        def goal_reached() -> bool:
+            return opened.reader.whole is not None and opened.reader.whole["goal_reached"] is True
+
+        return PartnerSpeech(opened.text, goal_reached)
 
     async def feedback(self, scenario: SlotValues, said: Sequence[str]) -> Feedback:
         prompt = build_feedback_prompt(scenario, said)
@@ -137,22 +163,16 @@ class OpenAIPracticeLLM:
                 log.info("practice call %s: unusable answer (try %d): %s",
                          format["json_schema"]["name"], attempt, type(exc).__name__)  # fmt: skip
             except (APIStatusError, APITimeoutError, APIConnectionError) as exc:
-                code, _ = _classify(exc)
+                code, _ = classify(exc)
                 log.warning("practice call failed for good: %s", code)
-                raise LLMError(code, _MESSAGES[code]) from None
-        raise LLMError("llm_bad_reply", _MESSAGES["llm_bad_reply"])
+                raise LLMError(code, MESSAGES[code]) from None
+        raise LLMError("llm_bad_reply", MESSAGES["llm_bad_reply"])
 
 
 def _text(value: Any, limit: int = MAX_LINE_CHARS) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
         raise _BadReply("not a short text")
     return " ".join(value.split())
-
-
-def _parse_partner(data: Any) -> PartnerLine:
-    if not isinstance(data, dict) or not isinstance(data.get("goal_reached"), bool):
-        raise _BadReply("not a partner line")
-    return PartnerLine(_text(data.get("say")), data["goal_reached"])
 
 
 def _parse_feedback(data: Any, said: Sequence[str]) -> Feedback:
