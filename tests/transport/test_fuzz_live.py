@@ -46,6 +46,9 @@ LIMITS = ProtocolLimits(max_frame_bytes=4096, max_text_chars=100)
 SERVER_EVENT: TypeAdapter[Any] = TypeAdapter(ServerEvent)
 CODES = {code.value for code in ErrorCode}
 EXAMPLE_TIMEOUT_S = 30.0
+pytestmark = pytest.mark.timeout(600)
+"""Replies go out at the pace of playback (reply_audio_lead_ms): each example's dialog takes
+its replies' real time, ~110 s for the 30 examples (the suite's 120 s timeout was too close)."""
 FUZZ = settings(
     max_examples=30,
     deadline=None,
