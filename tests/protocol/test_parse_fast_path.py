@@ -7,7 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from scenario_engine.protocol import InputAudioChunk, ProtocolLimits, parse_client_frame
+from scenario_engine.protocol import (
+    ErrorCode,
+    InputAudioChunk,
+    ProtocolError,
+    ProtocolLimits,
+    parse_client_frame,
+)
 from scenario_engine.protocol.client_events import ClientEvent
 from scenario_engine.protocol.parse import _audio_chunk
 
@@ -66,3 +72,13 @@ def test_a_chunk_from_the_fast_path_is_the_validated_model() -> None:
     assert fast.model_fields_set == {"type", "audio"}
     assert fast.model_copy(update={"sample_rate": 16000}).sample_rate == 16000
     assert fast.model_dump_json() == slow.model_dump_json()
+
+
+def test_non_ascii_audio_is_the_model_s_coded_error_not_a_crash() -> None:
+    """Found by test_parse's property test: binascii raises ValueError, not binascii.Error,
+    for a str with a non-ASCII character, and the fast path let it escape."""
+    frame = '{"type": "input_audio_chunk", "audio": "\\u0080"}'
+    assert _audio_chunk(frame) is None  # the model's way, which owns the error codes
+    limits = ProtocolLimits(max_frame_bytes=4096, max_text_chars=100)
+    result = parse_client_frame(frame, limits)
+    assert isinstance(result, ProtocolError) and result.code in ErrorCode

@@ -95,7 +95,7 @@ def _audio_chunk(frame: str) -> InputAudioChunk | None:
         return None
     try:
         pcm = binascii.a2b_base64(audio, strict_mode=True)
-    except binascii.Error:
+    except (binascii.Error, ValueError):  # ValueError: a non-ASCII character in the text
         return None
     if len(pcm) % 2:
         return None
