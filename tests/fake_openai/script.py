@@ -50,6 +50,8 @@ class ChatScript:
     replies: deque[ChatReply] = field(default_factory=deque)
     responder: ChatResponder = default_chat_responder
     requests: list[dict[str, Any]] = field(default_factory=list)
+    streams_cut: int = 0
+    """Streamed answers the client left before their end (a call it cancelled)."""
 
     def next_reply(self, request: dict[str, Any]) -> ChatReply:
         self.requests.append(request)
