@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from scenario_engine.domain.slots import Slot
 from scenario_engine.engines.local.english_goals import (
     gerund_goal_start,
+    joins_nouns,
     shape_goal,
     verb_lemma,
 )
@@ -147,7 +148,9 @@ def _capture(
     first = index
     while index < len(tokens) and len(words) < MAX_PHRASE_WORDS[slot]:
         token = tokens[index]
-        if token in stops or is_hangul(token):
+        if (token in stops and not (slot is Slot.GOAL and joins_nouns(tokens, index))) or (
+            is_hangul(token)
+        ):
             break
         slots_here = covered.get(index, set())
         if slot in slots_here and slot is not Slot.GOAL:

@@ -1,0 +1,63 @@
+"""Rules of round 3 of issue 11 (precision first), each on sentences written for the test.
+
+A goal keeps the things and the destination the learner named with its verb; a goal that
+names only a kind of request, a place's staff where the place has many roles and the
+learner's home are left to the follow-up question instead of guessed.
+"""
+
+from __future__ import annotations
+
+from scenario_engine.domain.slots import Slot, SlotValues
+from scenario_engine.engines.local.extractor import SlotExtractor
+
+EXTRACTOR = SlotExtractor()
+
+
+def extract(text: str, awaiting: Slot | None = None) -> SlotValues:
+    return EXTRACTOR.extract(text, awaiting)
+
+
+def test_a_goal_keeps_two_things_joined_by_and() -> None:
+    assert extract("I want to buy stamps and envelopes at the post office").goal == (
+        "buy stamps and envelopes"
+    )
+    assert extract("I need to ask about the price and the delivery").goal == (
+        "ask about the price and the delivery"
+    )
+
+
+def test_and_before_another_action_or_clause_still_ends_the_goal() -> None:
+    assert extract("I want to return a jacket and I have the receipt").goal == "return a jacket"
+    assert extract("I want to rent a bike and ride to the beach").goal == "rent a bike"
+
+
+def test_a_change_keeps_what_it_becomes_and_a_parcel_where_it_goes() -> None:
+    assert extract("I'd like to switch my room to a quiet one").goal == (
+        "switch my room to a quiet one"
+    )
+    assert extract("I want to ship a box to Japan").goal == "ship a box to japan"
+
+
+def test_other_verbs_still_leave_the_person_out_of_the_goal() -> None:
+    assert extract("I want to send money to my brother").goal == "send money"
+
+
+def test_a_goal_that_names_only_a_kind_of_request_is_asked_about() -> None:
+    assert extract("At the garage, I talk to the mechanic, something is broken").goal is None
+    assert extract("호텔 매니저님께 컴플레인 하고 싶어요").goal is None
+
+
+def test_the_kind_of_request_is_kept_when_it_answers_the_goal_question() -> None:
+    assert extract("a complaint", Slot.GOAL).goal == "make a complaint"
+
+
+def test_a_bare_staff_word_at_a_place_of_many_roles_stays_staff_of_that_place() -> None:
+    assert extract("식당에서 직원한테 자리 있는지 물어보고 싶어요").partner == "restaurant staff"
+    assert extract("헬스장 직원한테 물어볼래요").partner == "gym staff"
+    assert extract("카페에서 직원한테 라떼 주문하고 싶어요").partner == "barista"
+
+
+def test_the_learners_home_in_korean_is_background() -> None:
+    values = extract("집에 와서 보니까 신발이 작아요 가게 가서 직원한테 말할래요")
+    assert values.place != "home"
+    assert values.partner != "home staff"
