@@ -61,3 +61,18 @@ def test_the_learners_home_in_korean_is_background() -> None:
     values = extract("집에 와서 보니까 신발이 작아요 가게 가서 직원한테 말할래요")
     assert values.place != "home"
     assert values.partner != "home staff"
+
+
+def test_the_learners_present_tense_states_the_goal() -> None:
+    assert extract("At the bike shop I rent a helmet from the staff").goal == "rent a helmet"
+    assert extract("Library, I borrow a laptop charger from the librarian").goal == (
+        "borrow a laptop charger"
+    )
+
+
+def test_asking_someone_to_do_something_is_that_errand() -> None:
+    assert extract("At the hotel I ask the porter to carry my bags").goal == "carry my bags"
+
+
+def test_cause_ends_a_goal_like_because() -> None:
+    assert extract("I want to cancel my order cause it is late").goal == "cancel my order"

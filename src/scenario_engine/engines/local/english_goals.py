@@ -15,8 +15,9 @@ from scenario_engine.engines.local.patterns import GOAL_VERBS, NOT_GOAL_VERBS
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "some", "any"})
 _COMPLEMENTS = frozenset({"to", "for", "with", "about", "into", "from", "on"})
 """Prepositions that start a complement ("of" joins nouns: "a bottle of water")."""
-_ENDS = frozenset({"at", "in", "by", "because", "since", "before", "after", "and", "or", "but",
-                   "so", "if", "when", "then", "please", "today", "tomorrow", "now", "here"})
+_ENDS = frozenset({"at", "in", "by", "because", "cause", "cuz", "since", "before", "after",
+                   "and", "or", "but", "so", "if", "when", "then", "please", "today", "tomorrow",
+                   "now", "here"})
 _PARTICLES = frozenset({"up", "out", "in", "off", "back", "down", "over", "on"})
 _COMPLEMENT_WORDS = 3
 _CHANGING = frozenset({"change", "switch", "mail", "ship", "move", "upgrade", "extend"})
@@ -86,6 +87,8 @@ def shape_goal(words: list[str]) -> list[str] | None:
     verb = verb_lemma(words[0])
     if verb in _CONTROL_VERBS and len(words) > 2 and words[1] == "to":
         return shape_goal(words[2:])
+    if verb == "ask" and len(words) > 2 and words[1] == "to" and verb_lemma(words[2]):
+        return shape_goal(words[2:])  # "ask [the attendant] to fill up the tank": the errand
     if verb in _REHEARSING and len(words) > 1 and words[1].endswith("ing"):
         return shape_goal(words[1:])  # "rehearse mailing a package": the goal is mailing it
     if verb is None or verb in NOT_GOAL_VERBS:
