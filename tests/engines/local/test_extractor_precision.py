@@ -76,3 +76,16 @@ def test_asking_someone_to_do_something_is_that_errand() -> None:
 
 def test_cause_ends_a_goal_like_because() -> None:
     assert extract("I want to cancel my order cause it is late").goal == "cancel my order"
+
+
+def test_a_goal_whose_thing_is_cut_by_the_length_limit_is_asked_about() -> None:
+    assert extract("I want to change to a non smoking hotel room please").goal is None
+    assert extract("I want to ask for a table near the window").goal == (
+        "ask for a table near the window"
+    )
+
+
+def test_room_service_is_its_own_staff_not_housekeeping() -> None:
+    assert extract("I'm in my hotel room and I call room service").partner == (
+        "room service staff"
+    )

@@ -134,6 +134,8 @@ def shape_goal(words: list[str]) -> list[str] | None:
         elif complement and word not in _TRAILING:
             complement += 1
             if complement > _COMPLEMENT_WORDS + 1:
+                if "NOUN" in lemmas_of(word):
+                    return None  # "change to a female only dorm [room]": a cut name
                 break
         shaped.append(word)
     while shaped and (shaped[-1] in _COMPLEMENTS or shaped[-1] in _TRAILING):
