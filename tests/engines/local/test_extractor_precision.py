@@ -89,3 +89,13 @@ def test_room_service_is_its_own_staff_not_housekeeping() -> None:
     assert extract("I'm in my hotel room and I call room service").partner == (
         "room service staff"
     )
+
+
+def test_korean_thing_dallago_is_asking_for_that_thing() -> None:
+    assert extract("식당에서 종업원한테 물 좀 달라고 하고 싶어요").goal == "ask for water"
+    assert extract("승무원한테 담요 달라고 할래요").goal == "ask for a blanket"
+
+
+def test_korean_dallago_after_a_verb_or_an_unknown_thing_fills_no_goal() -> None:
+    assert extract("미용실에서 머리 짧게 잘라 달라고 할래요").goal != "ask for hair"
+    assert extract("직원한테 꿀벌통 달라고 할래요").goal is None
