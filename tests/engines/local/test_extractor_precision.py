@@ -99,3 +99,13 @@ def test_korean_thing_dallago_is_asking_for_that_thing() -> None:
 def test_korean_dallago_after_a_verb_or_an_unknown_thing_fills_no_goal() -> None:
     assert extract("미용실에서 머리 짧게 잘라 달라고 할래요").goal != "ask for hair"
     assert extract("직원한테 꿀벌통 달라고 할래요").goal is None
+
+
+def test_korean_destination_asked_of_a_driver_is_going_there() -> None:
+    assert extract("택시 기사님한테 인천공항까지 가 달라고 할래요").goal == "go to incheon airport"
+    assert extract("기사님 시청으로 가 주세요").goal == "go to city hall"
+
+
+def test_korean_going_somewhere_without_asking_is_no_destination_goal() -> None:
+    assert extract("공항으로 가는 버스를 타요").goal is None
+    assert extract("택시 기사님한테 꿀벌마을까지 가 달라고 할래요").goal is None

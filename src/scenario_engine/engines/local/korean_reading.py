@@ -80,6 +80,11 @@ def read_korean(tokens: list[str], lexicon: KoreanLexicon) -> list[Phrase]:
             continue
         obj = _object_of(units, number, morphemes)
         verb = unit.korean
+        destination = _destination(lexicon, units, number, morphemes)
+        if destination:  # the place before the verb: "서울역까지 가 달라고"
+            goals.append(Phrase(Slot.GOAL, f"go to {destination}",
+                                token_at(units[number - 1].first), end))
+            continue
         if verb in _NOT_GOALS or _past(after):
             continue  # "가방을 샀는데": what already happened is background, not the goal
         goal = lexicon.goal(verb, obj.korean if obj and obj.korean else None)
@@ -203,6 +208,31 @@ def _object_of(units: list[_Unit], number: int, morphemes: tuple[Morpheme, ...])
         between = morphemes[previous.last + 1 : unit.first]
         if all(m.tag in ("JKO", "JX") for m in between):
             return previous
+    return None
+
+
+_TOWARD = frozenset({"까지", "으로", "로"})
+_PLEASE = frozenset({"달", "주"})
+
+
+def _destination(lexicon: KoreanLexicon, units: list[_Unit], number: int,
+                 morphemes: tuple[Morpheme, ...]) -> str | None:
+    """ "서울역까지 가 달라고", "공항으로 가 주세요": where the learner asks to be taken (in
+    English, when the lexicon knows the place)."""
+    unit = units[number]
+    if unit.korean != "가" or not number or units[number - 1].kind != "noun":
+        return None
+    previous = units[number - 1]
+    between = morphemes[previous.last + 1 : unit.first]
+    after = morphemes[unit.last + 1 : unit.last + 3]
+    if not (len(between) == 1 and between[0].form in _TOWARD and previous.korean):
+        return None
+    if not any(m.form in _PLEASE and m.tag.startswith("V") for m in after):
+        return None
+    for nouns in (previous.korean, previous.korean.rsplit(" ", 1)[-1]):  # "기사님 시청으로"
+        place = lexicon.noun(Slot.PLACE, nouns) or lexicon.object(nouns)
+        if place:
+            return place
     return None
 
 
