@@ -109,3 +109,13 @@ def test_korean_destination_asked_of_a_driver_is_going_there() -> None:
 def test_korean_going_somewhere_without_asking_is_no_destination_goal() -> None:
     assert extract("공항으로 가는 버스를 타요").goal is None
     assert extract("택시 기사님한테 꿀벌마을까지 가 달라고 할래요").goal is None
+
+
+def test_korean_juin_is_the_owner_not_a_market_vendor() -> None:
+    assert extract("세탁소 주인한테 물어볼래요").partner == "owner"
+    assert extract("시장 상인한테 깎아 달라고 할래요").partner == "vendor"
+
+
+def test_a_place_the_learner_asks_to_be_taken_to_is_not_where_they_are() -> None:
+    assert extract("기사님한테 호텔 가 달라고 할래요").place != "hotel"
+    assert extract("호텔 가서 체크인 할래요").place == "hotel"

@@ -195,8 +195,8 @@ def _noun_slot(after: tuple[Morpheme, ...]) -> Slot | None:
         following = after[1]
         if following.tag.startswith("VV") and following.form in _ARRIVAL_VERBS:
             return Slot.PLACE
-    if first.tag.startswith("VV") and first.form == "가":
-        return Slot.PLACE
+    if first.tag.startswith("VV") and first.form == "가" and not _asked(after[1:3]):
+        return Slot.PLACE  # "병원 가서": where the learner goes; "공항 가 달라고": a ride
     return None
 
 
@@ -227,13 +227,18 @@ def _destination(lexicon: KoreanLexicon, units: list[_Unit], number: int,
     after = morphemes[unit.last + 1 : unit.last + 3]
     if not (len(between) == 1 and between[0].form in _TOWARD and previous.korean):
         return None
-    if not any(m.form in _PLEASE and m.tag.startswith("V") for m in after):
+    if not _asked(after):
         return None
     for nouns in (previous.korean, previous.korean.rsplit(" ", 1)[-1]):  # "기사님 시청으로"
         place = lexicon.noun(Slot.PLACE, nouns) or lexicon.object(nouns)
         if place:
             return place
     return None
+
+
+def _asked(after: tuple[Morpheme, ...]) -> bool:
+    """The verb before ``after`` is asked of someone: "가 달라고", "가 주세요"."""
+    return any(m.form in _PLEASE and m.tag.startswith("V") for m in after)
 
 
 def _past(after: tuple[Morpheme, ...]) -> bool:
