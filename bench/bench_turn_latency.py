@@ -227,6 +227,10 @@ def main() -> None:
     parser.add_argument("--engine", choices=["local", "openai"], default="local")
     parser.add_argument("--dialogs", type=int, default=10, help="openai: spoken 3-turn dialogs")
     parser.add_argument("--latency", default="typical", help="openai: the fake peer's model")
+    parser.add_argument("--early-commit-ms", type=int, nargs="+", default=[0, 200],
+                        help="openai: early commit settings, each run in turn (0: off)")
+    parser.add_argument("--pause-ms", type=int, default=350,
+                        help="openai: the pause inside the paused dialogs' first turn")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a service setting, e.g. SCENARIO_ENGINE_VAD_SILENCE_MS=300")
     args = parser.parse_args()
@@ -235,7 +239,7 @@ def main() -> None:
     if args.engine == "openai":
         logs = Path(tempfile.mkdtemp(prefix="bench_turn_openai_"))
         asyncio.run(run_openai(logs, 1 if args.smoke else args.dialogs, args.latency,
-                               args.settings))
+                               args.settings, args.early_commit_ms, args.pause_ms))
         return
     if args.smoke:
         args.utterances, args.repeats, args.voice_utterances = 2, 1, 1
