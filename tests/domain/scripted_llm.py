@@ -22,10 +22,18 @@ class ScriptedDraft:
     """A reply-first answer: ``reply`` now, ``answer``'s slots once ``settle`` is awaited
     (``settled`` is set then; ``fail`` makes it raise instead, as a call out of retries)."""
 
-    def __init__(self, answer: TurnAnswer, written: str, fail: LLMError | None = None) -> None:
+    def __init__(
+        self,
+        answer: TurnAnswer,
+        written: str,
+        fail: LLMError | None = None,
+        retried: str | None = None,
+    ) -> None:
+        """``retried``: the draft's rest went wrong and a retry wrote these words instead."""
         assert answer.reply is not None
         self.reply = answer.reply
-        self._answer = TurnAnswer(answer.slots, answer.asks_about, answer.reply, written)
+        reply = answer.reply if retried is None else text_stream(retried)
+        self._answer = TurnAnswer(answer.slots, answer.asks_about, reply, retried or written)
         self._fail = fail
         self.discarded = False
         self.settled = asyncio.Event()

@@ -129,6 +129,25 @@ async def test_a_draft_whose_slots_never_come_is_a_failed_turn_kept_for_the_next
     assert builder.state.turns == ["i am at a hotel"]
 
 
+async def test_words_a_retry_wrote_after_the_draft_are_the_reply_not_the_draft() -> None:
+    class Retried(ScriptedLLM):
+        async def turn(self, utterance: str, state: ScenarioState, ask_order: object) -> (
+            Answer
+        ):
+            answer = TurnAnswer(SlotValues(place="hotel"), Slot.PARTNER, text_stream("Who?"))
+            self.drafts.append(ScriptedDraft(answer, "Who?", retried="Who is it?"))
+            return self.drafts[-1]
+
+    llm = Retried()
+    builder = ScenarioBuilder(llm, max_attempts=3)
+    taker = Taker(llm)
+
+    reply = await builder.respond("x", on_draft=taker)
+
+    assert reply.speech is not taker.taken[0]
+    assert await reply.speech.read_all() == "Who is it?"
+
+
 async def test_without_a_taker_the_builder_reads_the_draft_itself() -> None:
     llm = drafting({"x": SlotValues(place="cafe"), "y": SlotValues()})
     builder = ScenarioBuilder(llm, max_attempts=1)
