@@ -8,10 +8,11 @@ so the ratio is comparable across machines.
 
 Accuracy: ``--accuracy dev`` prints the table of right / wrong / empty / invented by slot,
 language and category (the scorer of ``tests/engines/local/eval/scoring.py``) for each tuning
-split (``dev.jsonl``, and ``dev2.jsonl`` written later by two more blind writers) and for both
-together, and with ``--misses`` every slot that was not right. ``--accuracy test`` prints only
-the table: the test split is looked at a counted number of times (docs/benchmarks.md) and never
-item by item.
+split (``dev.jsonl``; ``dev2.jsonl`` and ``dev3.jsonl``, written later by more blind writers) and
+for all of them together, and with ``--misses`` every slot that was not right; ``--accuracy
+dev3`` (or ``dev2``) only that split. ``--accuracy test`` and ``--accuracy test3`` print only the
+table: the held-out splits are looked at a counted number of times (docs/benchmarks.md) and
+never item by item.
 """
 
 from __future__ import annotations
@@ -27,10 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the scorer lives beside the evaluation data, in tests/
 
-from tests.engines.local.eval import DEV2  # noqa: E402
+from tests.engines.local.eval import HELD_OUT, TUNING  # noqa: E402
 from tests.engines.local.eval.scoring import (  # noqa: E402
     DEV,
-    TEST,
     Item,
     load_items,
     score,
@@ -127,13 +127,18 @@ def loop_stall(extractor: SlotExtractor, utterances: list[Utterance]) -> None:
 
 
 def accuracy(extractor: SlotExtractor, split: str, misses: bool) -> None:
-    if split == "test":
-        _report(extractor, "test split", load_items(TEST), TEST, misses=False)
+    if split in HELD_OUT:
+        path = HELD_OUT[split]
+        _report(extractor, f"{split} split", load_items(path), path, misses=False)
         return
-    dev, dev2 = load_items(DEV), load_items(DEV2)
-    _report(extractor, "dev split", dev, DEV, misses)
-    _report(extractor, "dev2 split", dev2, DEV2, misses)
-    _report(extractor, "dev + dev2", dev + dev2, None, misses=False)
+    chosen = TUNING if split == "dev" else {split: TUNING[split]}
+    everything: list[Item] = []
+    for name, path in chosen.items():
+        items = load_items(path)
+        everything += items
+        _report(extractor, f"{name} split", items, path, misses)
+    if len(chosen) > 1:
+        _report(extractor, " + ".join(chosen), everything, None, misses=False)
 
 
 def _report(extractor: SlotExtractor, name: str, items: list[Item], path: Path | None,
@@ -155,9 +160,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="a short run (about a second)")
     parser.add_argument("--repeats", type=int, default=None)
-    parser.add_argument("--accuracy", choices=("dev", "test"), help="print the accuracy table")
+    parser.add_argument("--accuracy", choices=(*TUNING, *HELD_OUT),
+                        help="print the accuracy table (dev: every tuning split)")
     parser.add_argument("--misses", action="store_true",
-                        help="with --accuracy dev: every miss of dev and dev2")
+                        help="with a tuning split: every miss")
     args = parser.parse_args()
 
     started = time.perf_counter()

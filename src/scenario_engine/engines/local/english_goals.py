@@ -15,10 +15,13 @@ from scenario_engine.engines.local.patterns import GOAL_VERBS, NOT_GOAL_VERBS
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "some", "any"})
 _COMPLEMENTS = frozenset({"to", "for", "with", "about", "into", "from", "on"})
 """Prepositions that start a complement ("of" joins nouns: "a bottle of water")."""
-_ENDS = frozenset({"at", "in", "by", "because", "since", "before", "after", "and", "or", "but",
-                   "so", "if", "when", "then", "please", "today", "tomorrow", "now", "here"})
+_ENDS = frozenset({"at", "in", "by", "because", "cause", "cuz", "since", "before", "after",
+                   "and", "or", "but", "so", "if", "when", "then", "please", "today", "tomorrow",
+                   "now", "here"})
 _PARTICLES = frozenset({"up", "out", "in", "off", "back", "down", "over", "on"})
 _COMPLEMENT_WORDS = 3
+_CHANGING = frozenset({"change", "switch", "mail", "ship", "move", "upgrade", "extend"})
+"""Verbs whose "to" names what the object becomes or where it goes, which a goal keeps."""
 _CONTROL_VERBS = frozenset({"try", "want", "need", "plan", "hope", "like", "love", "go", "have"})
 """Verbs before "to" whose goal is the verb after: "trying to order a beer"."""
 _ASKING = frozenset({"ask", "tell", "check", "find"})
@@ -36,6 +39,29 @@ _NOT_GERUND_AFTER = frozenset({"is", "are", "was", "been", "keep", "stop", "the"
 _CLAUSE_WORDS = frozenset({"is", "are", "was", "were", "be", "been", "am", "will", "would",
                            "can", "could", "has", "had", "does", "did", "that", "which", "who"})
 """Words that start a clause inside an object: "renew books [that are due tomorrow]"."""
+
+
+def joins_nouns(words: list[str], index: int) -> bool:
+    """Whether ``words[index]`` is an "and" between two things of one goal ("declare kimchi
+    and ginseng", "ask about the pay and the accommodation"), not between two actions ("pay
+    and leave") or two clauses ("and I ...")."""
+    if words[index] != "and":
+        return False
+    following = index + 1
+    while following < len(words) and words[following] in _TRAILING:
+        following += 1
+    if following >= len(words) or words[following] in _NOT_NOUNS:
+        return False
+    lemmas = lemmas_of(words[following])
+    if not lemmas:
+        return words[following].isalpha()  # "ginseng", "kimchi": things the dictionary lacks
+    if following > index + 1:
+        return "NOUN" in lemmas  # "and the accommodation": a determiner starts a noun
+    return "VERB" not in lemmas  # "and pay": without a determiner, a verb is an action
+
+
+_NOT_NOUNS = frozenset({"i", "im", "we", "you", "he", "she", "they", "it", "then", "so",
+                        "also", "not", "um", "uh", "like", "ask", "if"})
 
 
 def verb_lemma(word: str) -> str | None:
@@ -61,6 +87,8 @@ def shape_goal(words: list[str]) -> list[str] | None:
     verb = verb_lemma(words[0])
     if verb in _CONTROL_VERBS and len(words) > 2 and words[1] == "to":
         return shape_goal(words[2:])
+    if verb == "ask" and len(words) > 2 and words[1] == "to" and verb_lemma(words[2]):
+        return shape_goal(words[2:])  # "ask [the attendant] to fill up the tank": the errand
     if verb in _REHEARSING and len(words) > 1 and words[1].endswith("ing"):
         return shape_goal(words[1:])  # "rehearse mailing a package": the goal is mailing it
     if verb is None or verb in NOT_GOAL_VERBS:
@@ -88,19 +116,26 @@ def shape_goal(words: list[str]) -> list[str] | None:
     complement = 0
     destination = False
     for position, word in enumerate(rest):
-        if complement > 1 and word == "to" and not has_object and not destination:
+        becomes = word == "to" and verb in _CHANGING and has_object and not destination
+        if becomes:
+            destination = True  # "change my plan [to unlimited data]": what it becomes
+            complement = 1
+        elif complement > 1 and word == "to" and not has_object and not destination:
             destination = True  # "ask for directions [to the museum]": where they lead
             complement = 1
-        elif word in _ENDS or (complement and word in _COMPLEMENTS):
+        elif (word in _ENDS and not (joins_nouns(rest, position) and (has_object or complement))
+              ) or (complement and word in _COMPLEMENTS):
             break
         following = rest[position + 1] if position + 1 < len(rest) else ""
-        if has_object and word in _COMPLEMENTS and not _counted(word, following):
+        if has_object and word in _COMPLEMENTS and not _counted(word, following) and not becomes:
             break  # "send money [to my mom in korea]": the verb and its object are the goal
         if word in _COMPLEMENTS:
             complement = 1
         elif complement and word not in _TRAILING:
             complement += 1
             if complement > _COMPLEMENT_WORDS + 1:
+                if "NOUN" in lemmas_of(word):
+                    return None  # "change to a female only dorm [room]": a cut name
                 break
         shaped.append(word)
     while shaped and (shaped[-1] in _COMPLEMENTS or shaped[-1] in _TRAILING):

@@ -101,8 +101,6 @@ class SlotExtractor:
             for candidate in self._candidates(tokens, mention, segments, awaiting, taken)
         ]
         weak = GENERIC if awaiting is None else -1  # "meeting" alone is not a business meeting
-        if awaiting is not Slot.PLACE:  # "when I tried it at home": home is background
-            candidates = [c for c in candidates if not (c.slot is Slot.PLACE and c.value == HOME)]
         candidates = [
             c for c in candidates
             if (c.slot is not Slot.GOAL or c.strength == STRONG or awaiting is Slot.GOAL)
@@ -132,6 +130,8 @@ class SlotExtractor:
                         Candidate(phrase.slot, phrase.value, segments[phrase.start], True,
                                    framed, strength, phrase.start, rank)
                     )
+        if awaiting is not Slot.PLACE:  # "when I tried it at home", "집에 와서": background
+            candidates = [c for c in candidates if not (c.slot is Slot.PLACE and c.value == HOME)]
         candidates = apply_noun_corrections(candidates, tokens, segments)
         values = self._choice.choose(candidates, tokens, awaiting)
         if max(segments, default=0):

@@ -31,7 +31,7 @@ _NOT_GOALS = frozenset(
     {"하", "되", "있", "없", "가", "오", "보", "주", "싶", "얘기하", "이야기하", "말하", "대화하",
      "연습하", "만나", "통화하", "전화하", "말씀드리", "드리", "여쭈", "여쭤보", "물어보", "묻",
      "부탁하", "부탁드리", "상담하", "도착하", "모르", "알", "생각하", "같", "들", "나", "내리",
-     "타", "해보", "달", "그렇", "이러", "저러", "살", "다니", "자"}
+     "타", "해보", "그렇", "이러", "저러", "살", "다니", "자"}
 )
 _SPLITS = frozenset({"SF", "SW", "SS", "SP", "SE"})
 
@@ -80,6 +80,11 @@ def read_korean(tokens: list[str], lexicon: KoreanLexicon) -> list[Phrase]:
             continue
         obj = _object_of(units, number, morphemes)
         verb = unit.korean
+        destination = _destination(lexicon, units, number, morphemes)
+        if destination:  # the place before the verb: "서울역까지 가 달라고"
+            goals.append(Phrase(Slot.GOAL, f"go to {destination}",
+                                token_at(units[number - 1].first), end))
+            continue
         if verb in _NOT_GOALS or _past(after):
             continue  # "가방을 샀는데": what already happened is background, not the goal
         goal = lexicon.goal(verb, obj.korean if obj and obj.korean else None)
@@ -190,8 +195,8 @@ def _noun_slot(after: tuple[Morpheme, ...]) -> Slot | None:
         following = after[1]
         if following.tag.startswith("VV") and following.form in _ARRIVAL_VERBS:
             return Slot.PLACE
-    if first.tag.startswith("VV") and first.form == "가":
-        return Slot.PLACE
+    if first.tag.startswith("VV") and first.form == "가" and not _asked(after[1:3]):
+        return Slot.PLACE  # "병원 가서": where the learner goes; "공항 가 달라고": a ride
     return None
 
 
@@ -204,6 +209,36 @@ def _object_of(units: list[_Unit], number: int, morphemes: tuple[Morpheme, ...])
         if all(m.tag in ("JKO", "JX") for m in between):
             return previous
     return None
+
+
+_TOWARD = frozenset({"까지", "으로", "로"})
+_PLEASE = frozenset({"달", "주"})
+
+
+def _destination(lexicon: KoreanLexicon, units: list[_Unit], number: int,
+                 morphemes: tuple[Morpheme, ...]) -> str | None:
+    """ "서울역까지 가 달라고", "공항으로 가 주세요": where the learner asks to be taken (in
+    English, when the lexicon knows the place)."""
+    unit = units[number]
+    if unit.korean != "가" or not number or units[number - 1].kind != "noun":
+        return None
+    previous = units[number - 1]
+    between = morphemes[previous.last + 1 : unit.first]
+    after = morphemes[unit.last + 1 : unit.last + 3]
+    if not (len(between) == 1 and between[0].form in _TOWARD and previous.korean):
+        return None
+    if not _asked(after):
+        return None
+    for nouns in (previous.korean, previous.korean.rsplit(" ", 1)[-1]):  # "기사님 시청으로"
+        place = lexicon.noun(Slot.PLACE, nouns) or lexicon.object(nouns)
+        if place:
+            return place
+    return None
+
+
+def _asked(after: tuple[Morpheme, ...]) -> bool:
+    """The verb before ``after`` is asked of someone: "가 달라고", "가 주세요"."""
+    return any(m.form in _PLEASE and m.tag.startswith("V") for m in after)
 
 
 def _past(after: tuple[Morpheme, ...]) -> bool:

@@ -214,8 +214,10 @@ def frame(tokens: list[str], mention: Mention) -> Slot | str | None:
     rest = mention.rest
     if not rest and mention.end + 1 < len(tokens) and tokens[mention.end + 1] in KO_PARTICLES:
         rest = tokens[mention.end + 1]  # "airport 에서": an English noun, a Korean particle
-    if rest.startswith("까지") or rest in ("로", "으로", "로요", "으로요"):
-        return ANTI  # "공항까지 가 주세요", "호텔로요": where the ride ends, not the talk
+    if rest.startswith("까지") or rest in ("로", "으로", "로요", "으로요") or (
+        not mention.rest and _ride_asked(tokens[mention.end + 1 : mention.end + 3])
+    ):
+        return ANTI  # "공항까지 가 주세요", "호텔로요", "공항 가 달라고": where the ride ends
     if rest.startswith(KO_PARTNER_ENDINGS):
         return Slot.PARTNER
     if rest.startswith(KO_PLACE_ENDINGS):
@@ -240,6 +242,14 @@ def frame(tokens: list[str], mention: Mention) -> Slot | str | None:
         seen += 1
         index -= 1
     return None
+
+
+def _ride_asked(following: list[str]) -> bool:
+    """ "가 달라고", "가주세요": the learner asks to be taken to the noun before."""
+    if not following or not following[0].startswith("가"):
+        return False
+    asked = following[0][1:] or (following[1] if len(following) > 1 else "")
+    return asked.startswith(("달", "주"))
 
 
 def companion(tokens: list[str], start: int) -> bool:

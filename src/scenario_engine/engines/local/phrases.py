@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from scenario_engine.domain.slots import Slot
 from scenario_engine.engines.local.english_goals import (
     gerund_goal_start,
+    joins_nouns,
     shape_goal,
     verb_lemma,
 )
@@ -40,9 +41,9 @@ from scenario_engine.engines.local.patterns import (
 )
 
 _GOAL_STOPS = frozenset(
-    {CLAUSE, "and", "or", "but", "so", "because", "please", "then", "i", "im", "we", "were",
-     "at", "from", "who", "which", "while", "when", "since", "if", "no", "not", "wait",
-     "sorry", "actually", "talking", "speaking"}
+    {CLAUSE, "and", "or", "but", "so", "because", "cause", "cuz", "please", "then", "i", "im",
+     "we", "were", "at", "from", "who", "which", "while", "when", "since", "if", "no", "not",
+     "wait", "sorry", "actually", "talking", "speaking"}
 )
 _NEEDS_TO = frozenset({"say", "saying", "explain", "explaining", "complain", "complaining"})
 _DANGLING = SKIP_WORDS | POSSESSIVES | {"of", "to", "for"}
@@ -121,6 +122,8 @@ def _goal_start(tokens: list[str], index: int) -> int | None:
     after = tokens[index + 1] if index + 1 < len(tokens) else ""
     if tokens[index] in ("need", "want") and verb_lemma(after) in GOAL_VERBS:
         return index + 1  # "I need order pizza": a learner's "need to" without "to"
+    if tokens[index] in ("i", "we") and after in GOAL_VERBS:
+        return index + 1  # "I rent skis from the staff": the learner's present is the scene
     for trigger in GOAL_TRIGGERS:
         if tuple(tokens[index : index + len(trigger)]) == trigger:
             return index + len(trigger)
@@ -147,7 +150,9 @@ def _capture(
     first = index
     while index < len(tokens) and len(words) < MAX_PHRASE_WORDS[slot]:
         token = tokens[index]
-        if token in stops or is_hangul(token):
+        if (token in stops and not (slot is Slot.GOAL and joins_nouns(tokens, index))) or (
+            is_hangul(token)
+        ):
             break
         slots_here = covered.get(index, set())
         if slot in slots_here and slot is not Slot.GOAL:

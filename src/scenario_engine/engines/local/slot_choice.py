@@ -23,6 +23,7 @@ class SlotChoice:
         self._typical = vocabulary.typical_by_place()
         self._staff = vocabulary.staff_by_place()
         self._implied_places = dict(vocabulary.implied_places)
+        self._vague_goals = vocabulary.vague_goals()
 
     def choose(
         self, candidates: list[Candidate], tokens: list[str], awaiting: Slot | None
@@ -51,6 +52,9 @@ class SlotChoice:
         typical = self._typical_of(place) if place else frozenset()
         partner = best(Slot.PARTNER, typical)
         goal = best(Slot.GOAL, typical)
+        if goal and goal.value in self._vague_goals and awaiting is not Slot.GOAL:
+            goal = None  # "ask for a repair": of what? the follow-up question asks (an
+            # answer to that question is kept: asking it again would go round in circles)
         partner_value = self._partner_value(partner, place, awaiting is Slot.PARTNER)
         if chosen_place and chosen_place.said:
             place = chosen_place.said

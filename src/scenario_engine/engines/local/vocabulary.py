@@ -40,6 +40,10 @@ class Term(BaseModel):
     ko: tuple[str, ...] = ()
     objects: tuple[str, ...] = ()
     generic: tuple[str, ...] = ()
+    vague: bool = False
+    """A goal that names a kind of request but not what it is about ("ask for a repair",
+    "make a complaint"): learners and graders name the thing ("fix a flat tire"), so the
+    extractor leaves such a goal to the follow-up question instead of confirming the kind."""
 
     @model_validator(mode="after")
     def _check_aliases(self) -> Term:
@@ -136,6 +140,10 @@ class Vocabulary(BaseModel):
         for setting in self.settings:
             index.setdefault(setting.place, set()).update(setting.partners, setting.goals)
         return {place: frozenset(values) for place, values in index.items()}
+
+    def vague_goals(self) -> frozenset[str]:
+        """Goals that name only a kind of request (``Term.vague``)."""
+        return frozenset(term.canonical for term in self.goals if term.vague)
 
     def staff_by_place(self) -> dict[str, str]:
         """The partner meant by "<place> staff", for places that have one."""

@@ -1,0 +1,121 @@
+"""Rules of round 3 of issue 11 (precision first), each on sentences written for the test.
+
+A goal keeps the things and the destination the learner named with its verb; a goal that
+names only a kind of request, a place's staff where the place has many roles and the
+learner's home are left to the follow-up question instead of guessed.
+"""
+
+from __future__ import annotations
+
+from scenario_engine.domain.slots import Slot, SlotValues
+from scenario_engine.engines.local.extractor import SlotExtractor
+
+EXTRACTOR = SlotExtractor()
+
+
+def extract(text: str, awaiting: Slot | None = None) -> SlotValues:
+    return EXTRACTOR.extract(text, awaiting)
+
+
+def test_a_goal_keeps_two_things_joined_by_and() -> None:
+    assert extract("I want to buy stamps and envelopes at the post office").goal == (
+        "buy stamps and envelopes"
+    )
+    assert extract("I need to ask about the price and the delivery").goal == (
+        "ask about the price and the delivery"
+    )
+
+
+def test_and_before_another_action_or_clause_still_ends_the_goal() -> None:
+    assert extract("I want to return a jacket and I have the receipt").goal == "return a jacket"
+    assert extract("I want to rent a bike and ride to the beach").goal == "rent a bike"
+
+
+def test_a_change_keeps_what_it_becomes_and_a_parcel_where_it_goes() -> None:
+    assert extract("I'd like to switch my room to a quiet one").goal == (
+        "switch my room to a quiet one"
+    )
+    assert extract("I want to ship a box to Japan").goal == "ship a box to japan"
+
+
+def test_other_verbs_still_leave_the_person_out_of_the_goal() -> None:
+    assert extract("I want to send money to my brother").goal == "send money"
+
+
+def test_a_goal_that_names_only_a_kind_of_request_is_asked_about() -> None:
+    assert extract("At the garage, I talk to the mechanic, something is broken").goal is None
+    assert extract("호텔 매니저님께 컴플레인 하고 싶어요").goal is None
+
+
+def test_the_kind_of_request_is_kept_when_it_answers_the_goal_question() -> None:
+    assert extract("a complaint", Slot.GOAL).goal == "make a complaint"
+
+
+def test_a_bare_staff_word_at_a_place_of_many_roles_stays_staff_of_that_place() -> None:
+    assert extract("식당에서 직원한테 자리 있는지 물어보고 싶어요").partner == "restaurant staff"
+    assert extract("헬스장 직원한테 물어볼래요").partner == "gym staff"
+    assert extract("카페에서 직원한테 라떼 주문하고 싶어요").partner == "barista"
+
+
+def test_the_learners_home_in_korean_is_background() -> None:
+    values = extract("집에 와서 보니까 신발이 작아요 가게 가서 직원한테 말할래요")
+    assert values.place != "home"
+    assert values.partner != "home staff"
+
+
+def test_the_learners_present_tense_states_the_goal() -> None:
+    assert extract("At the bike shop I rent a helmet from the staff").goal == "rent a helmet"
+    assert extract("Library, I borrow a laptop charger from the librarian").goal == (
+        "borrow a laptop charger"
+    )
+
+
+def test_asking_someone_to_do_something_is_that_errand() -> None:
+    assert extract("At the hotel I ask the porter to carry my bags").goal == "carry my bags"
+
+
+def test_cause_ends_a_goal_like_because() -> None:
+    assert extract("I want to cancel my order cause it is late").goal == "cancel my order"
+
+
+def test_a_goal_whose_thing_is_cut_by_the_length_limit_is_asked_about() -> None:
+    assert extract("I want to change to a non smoking hotel room please").goal is None
+    assert extract("I want to ask for a table near the window").goal == (
+        "ask for a table near the window"
+    )
+
+
+def test_room_service_is_its_own_staff_not_housekeeping() -> None:
+    assert extract("I'm in my hotel room and I call room service").partner == (
+        "room service staff"
+    )
+
+
+def test_korean_thing_dallago_is_asking_for_that_thing() -> None:
+    assert extract("식당에서 종업원한테 물 좀 달라고 하고 싶어요").goal == "ask for water"
+    assert extract("승무원한테 담요 달라고 할래요").goal == "ask for a blanket"
+
+
+def test_korean_dallago_after_a_verb_or_an_unknown_thing_fills_no_goal() -> None:
+    assert extract("미용실에서 머리 짧게 잘라 달라고 할래요").goal != "ask for hair"
+    assert extract("직원한테 꿀벌통 달라고 할래요").goal is None
+
+
+def test_korean_destination_asked_of_a_driver_is_going_there() -> None:
+    assert extract("택시 기사님한테 인천공항까지 가 달라고 할래요").goal == "go to incheon airport"
+    assert extract("기사님 시청으로 가 주세요").goal == "go to city hall"
+
+
+def test_korean_going_somewhere_without_asking_is_no_destination_goal() -> None:
+    assert extract("공항으로 가는 버스를 타요").goal is None
+    assert extract("택시 기사님한테 꿀벌마을까지 가 달라고 할래요").goal is None
+
+
+def test_korean_juin_is_the_owner_not_a_market_vendor() -> None:
+    assert extract("세탁소 주인한테 물어볼래요").partner == "owner"
+    assert extract("시장 상인한테 깎아 달라고 할래요").partner == "vendor"
+
+
+def test_a_place_the_learner_asks_to_be_taken_to_is_not_where_they_are() -> None:
+    assert extract("기사님한테 호텔 가 달라고 할래요").place != "hotel"
+    assert extract("호텔 가서 체크인 할래요").place == "hotel"
