@@ -2,13 +2,13 @@
 
 The call returns once the answer's head (the keys before its text field, see
 ``StreamedJSON``) is read and checked (and, if asked, the text's first words are in); the
-text streams on, into speech. One retry budget
-covers everything that can go wrong before that (429, 5xx, timeouts, connection errors, an
-answer that does not parse or match its shape): ``max_retries`` retries with exponential
-backoff (or the server's ``retry-after``), then ``LLMError``. A failure after that cannot be
-retried without saying things twice: the text stream raises ``LLMError`` and the caller's
-fallback text covers it, unless the caller said nothing of it yet (a reply-first answer,
-``draft_answer.py``): then ``call_again`` goes on with the same budget. The SDK's own HTTP retries are switched off for these calls so the
+text streams on, into speech. One retry budget covers everything that can go wrong before
+that (429, 5xx, timeouts, connection errors, an answer that does not parse or match its
+shape): ``max_retries`` retries with exponential backoff (or the server's ``retry-after``),
+then ``LLMError``. A failure after that cannot be retried without saying things twice: the
+text stream raises ``LLMError`` and the caller's fallback text covers it, unless the caller
+said nothing of it yet (a reply-first answer, ``draft_answer.py``): then ``call_again`` goes
+on with the same budget. The SDK's own HTTP retries are switched off for these calls so the
 budget means what it says.
 """
 
