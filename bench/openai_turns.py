@@ -8,20 +8,27 @@ the three turns of tests/engines/openai/dialog.py, each once the previous reply 
 The figure per turn is end of speech (the last chunk with voice sent) -> the first
 ``response.audio.delta`` received, so it includes the silence server VAD waits for.
 
-The floor beside it is what any pipeline with one model call per turn waits under the same
-model: VAD silence + transcript + the time for the model to write the slots and the reply's
-first sentence (one structured answer, slots first, tokens counted as the peer counts them,
-sentences cut as the service cuts them) + the first speech byte. Relay and processing are
-the difference.
+``--turn-orders`` runs one service per order of the answer (``SCENARIO_ENGINE_LLM_TURN_ORDER``:
+``reply_first``, the default, and ``slots_first``, the former one) against the same peer,
+their dialogs alternating, so the two are compared in one run under the same load.
+
+Two floors are printed beside each row. The *one-call floor* (the issue's) is what a
+pipeline with one model call per turn waits with the slots first: VAD silence + transcript +
+the time for the model to write the slots and the reply's first sentence (tokens counted as
+the peer counts them, read and cut as the service reads and cuts them) + the first speech
+byte. The floor *of this order* is the same for the answer the service asked for; reply
+first, the first sentence's speech starts ~20 tokens sooner but is heard only once the whole
+answer (the slots after the reply) is in, so it is the later of the two. Relay, processing
+and that hold are the difference between the p50 and the floor of its order.
 
 Early commit (``SCENARIO_ENGINE_EARLY_COMMIT_MS``, engines/openai/pause_turns.py) is run off
-and on in the same run, one service each against the same peer (``--early-commit-ms``). With
-it the upstream VAD commits after the early silence and the turn's silence is kept by the
-service, so the transcript no longer waits for the whole turn silence: the floor becomes
-max(turn silence, early silence + transcript + model + speech), printed beside the one-call
-floor with what it removes. Each mode also runs dialogs whose first turn has a pause in the
-middle (``--pause-ms``, shorter than the turn silence): those are one turn either way, and
-with early commit they may cost a speculative model call that is thrown away (the service's
+and on the same way (``--early-commit-ms``, one service per order and setting). With it the
+upstream VAD commits after the early silence and the turn's silence is kept by the service,
+so the transcript no longer waits for the whole turn silence: the floor of a mode is
+max(turn silence, early silence + transcript + the order's model and speech time); beside it
+what early commit removes. Each mode also runs dialogs whose first turn has a pause in the
+middle (``--pause-ms``, shorter than the turn silence): one turn either way, and with early
+commit they may cost a speculative model call that is thrown away (the service's
 ``scenario_speculative_turns_total{outcome="dropped"}``, printed with the used ones).
 """
 
@@ -29,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import statistics
@@ -43,6 +51,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from barge_in_row import barge_in_row
 from procs import ROOT, Proc, _spawn, _wait_line, free_port, running, start_server
 from scenario_engine.domain.sentences import SentenceSplitter
+from scenario_engine.engines.openai.streamed_json import StreamedJSON
+from scenario_engine.engines.openai.turn_answer import TurnOrder, turn_shape
 
 sys.path.insert(0, str(ROOT))  # the fake peer, the dialog and the microphone live in tests/
 
@@ -69,25 +79,31 @@ def start_peer(logs: Path, latency: str) -> Proc:
     return Proc("fake-openai", popen, port)
 
 
-def floor_ms(model: LatencyModel, turn: int, silence_ms: int) -> float:
-    """The one-call floor of ``turn`` (see the module docstring)."""
-    answer = json.dumps(one_call_answer(turn), separators=(",", ":"))
-    head = answer[: answer.index('"reply":"') + len('"reply":"')]
-    reply = json.loads(answer)["reply"]
-    splitter, written = SentenceSplitter(), 0
-    for token in tokens(reply):
-        written += 1
-        if splitter.feed(token):
-            break
-    else:  # one piece: it is whole when the string closes
-        written += 1
-    needed = len(tokens(head)) + written
-    return (silence_ms / 1000 + model.transcript_after_commit_s + model.chat_seconds(needed)
-            + model.speech_first_byte_s) * 1000
+def first_sentence_tokens(content: str, order: TurnOrder) -> int:
+    """How many tokens of ``content`` the service reads before the reply's first sentence is
+    whole (its own reader and splitter; a one-sentence reply is whole when its string
+    closes)."""
+    reader, splitter = StreamedJSON(turn_shape(order)), SentenceSplitter()
+    for count, token in enumerate(tokens(content), 1):
+        if splitter.feed(reader.feed(token)) or reader.text_done:
+            return count
+    raise ValueError("the answer has no reply")
+
+
+def floor_ms(model: LatencyModel, turn: int, silence_ms: int, order: TurnOrder) -> float:
+    """The one-call floor of ``turn`` with the answer in ``order`` (see the module docstring):
+    slots first, the first sentence's speech starts once it is written; reply first, it
+    starts sooner but is heard only once the whole answer (the slots) is in."""
+    content = json.dumps(one_call_answer(turn, order), separators=(",", ":"))
+    speech_s = model.chat_seconds(first_sentence_tokens(content, order))
+    speech_s += model.speech_first_byte_s
+    if order is TurnOrder.REPLY_FIRST:
+        speech_s = max(speech_s, model.chat_seconds(len(tokens(content))))
+    return (silence_ms / 1000 + model.transcript_after_commit_s + speech_s) * 1000
 
 
 def early_floor_ms(floor: float, silence_ms: int, early_ms: int) -> float:
-    """The one-call floor with early commit: the transcript comes ``early_ms`` after the speech
+    """``floor`` with early commit: the transcript comes ``early_ms`` after the speech
     instead of the whole silence, and no reply before the turn's silence has run out."""
     if not 0 < early_ms < silence_ms:
         return floor
@@ -146,50 +162,66 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
+Mode = tuple[TurnOrder, int]
+"""An answer order and an early commit setting (0: off): one service each."""
+
+
 async def run_openai(logs: Path, dialogs: int, latency: str, settings: dict[str, str],
-                     early_commits: list[int], pause_ms: int) -> None:
+                     orders: list[TurnOrder], early_commits: list[int], pause_ms: int) -> None:
+    """One service per mode against one peer; their dialogs alternate, so the modes are
+    compared under the same load."""
     model = LatencyModel.parse(latency)
     silence_ms = int(settings.get("SCENARIO_ENGINE_VAD_SILENCE_MS", VAD_SILENCE_MS))
     min_speech_ms = int(settings.get("SCENARIO_ENGINE_BARGE_IN_MIN_SPEECH_MS", MIN_SPEECH_MS))
-    print(f"openai engine, latency model {model}, {dialogs} dialogs of {len(PHRASES)} turns "
-          f"and {dialogs} whose first turn pauses {pause_ms} ms, settings "
-          f"{settings or 'default'}, load average {os.getloadavg()[0]:.1f}", flush=True)
-    with running(start_peer(logs, latency)) as peer:
-        for index, early_ms in enumerate(early_commits):
+    modes: list[Mode] = [(order, early) for early in early_commits for order in orders]
+    with contextlib.ExitStack() as stack:
+        peer = stack.enter_context(running(start_peer(logs, latency)))
+        ports = {}
+        for order, early_ms in modes:
             env = {"OPENAI_API_KEY": "bench-key",
                    "OPENAI_BASE_URL": f"http://127.0.0.1:{peer.port}/v1", **settings,
+                   "SCENARIO_ENGINE_LLM_TURN_ORDER": order.value,
                    "SCENARIO_ENGINE_EARLY_COMMIT_MS": str(early_ms)}
-            with running(start_server("openai", None, logs, env)) as server:
-                url = f"ws://127.0.0.1:{server.port}/ws"
-                rows = [await one_dialog(url) for _ in range(dialogs)]
-                paused = [await one_dialog(url, pause_ms) for _ in range(dialogs)]
-                on = 0 < early_ms < silence_ms
-                print(f"-- early commit {f'at {early_ms} ms' if on else 'off'} "
-                      f"(SCENARIO_ENGINE_EARLY_COMMIT_MS={early_ms}, turn silence {silence_ms} ms)")
-                _report(rows, model, silence_ms, early_ms, "")
-                _report([row[:1] for row in paused], model, silence_ms, early_ms,
-                        f"paused {pause_ms} ms")
-                calls = speculative_calls(server.port)
-                turns = dialogs * len(PHRASES) * 2
-                print(f"speculative model calls over {turns} turns: used {calls['used']:.0f}, "
-                      f"dropped {calls['dropped']:.0f} (thrown away)", flush=True)
-                if index == len(early_commits) - 1:
-                    await barge_in_row(url, phrase_tone(0), phrase_tone(1), RATE, dialogs,
-                                       min_speech_ms)
+            server = stack.enter_context(running(start_server("openai", None, logs, env)))
+            ports[order, early_ms] = server.port
+        rows: dict[Mode, list[list[float]]] = {mode: [] for mode in modes}
+        paused: dict[Mode, list[list[float]]] = {mode: [] for mode in modes}
+        for _ in range(dialogs):
+            for mode in modes:
+                url = f"ws://127.0.0.1:{ports[mode]}/ws"
+                rows[mode].append(await one_dialog(url))
+                paused[mode].append((await one_dialog(url, pause_ms))[:1])
+        print(f"openai engine, latency model {model}, {dialogs} dialogs of {len(PHRASES)} "
+              f"turns and {dialogs} whose first turn pauses {pause_ms} ms per mode, settings "
+              f"{settings or 'default'}, load average {os.getloadavg()[0]:.1f}")
+        for mode in modes:
+            order, early_ms = mode
+            on = 0 < early_ms < silence_ms
+            print(f"-- {order.value}, early commit {f'at {early_ms} ms' if on else 'off'} "
+                  f"(SCENARIO_ENGINE_EARLY_COMMIT_MS={early_ms}, turn silence {silence_ms} ms)")
+            _report(rows[mode], model, silence_ms, mode, "")
+            _report(paused[mode], model, silence_ms, mode, f"paused {pause_ms} ms")
+            calls = speculative_calls(ports[mode])
+            print(f"speculative model calls over {dialogs * (len(PHRASES) + 1)} turns: used "
+                  f"{calls['used']:.0f}, dropped {calls['dropped']:.0f} (thrown away)", flush=True)
+        await barge_in_row(f"ws://127.0.0.1:{ports[modes[-1]]}/ws", phrase_tone(0),
+                           phrase_tone(1), RATE, dialogs, min_speech_ms)
 
 
-def _report(rows: list[list[float]], model: LatencyModel, silence_ms: int, early_ms: int,
+def _report(rows: list[list[float]], model: LatencyModel, silence_ms: int, mode: Mode,
             label: str) -> None:
+    order, early_ms = mode
     for turn in range(len(rows[0])):
         text, _ = PHRASES[turn]
         values = [row[turn] for row in rows]
         kind = "final" if turn == len(PHRASES) - 1 else "follow-up"
-        floor = floor_ms(model, turn, silence_ms)
-        early = early_floor_ms(floor, silence_ms, early_ms)
+        issue_floor = floor_ms(model, turn, silence_ms, TurnOrder.SLOTS_FIRST)
+        of_order = floor_ms(model, turn, silence_ms, order)
+        floor = early_floor_ms(of_order, silence_ms, early_ms)
+        removed = f", early commit removes {of_order - floor:3.0f} ms" if floor != of_order else ""
         p50 = statistics.median(values)
         said = f"{text!r} {label}".strip()
-        beside = (f"; early commit removes {floor - early:4.0f} ms: {early:6.0f} ms"
-                  if early != floor else "")
-        print(f"turn {turn + 1} ({kind:<9} {said:<30}) end of speech -> first audio: "
+        print(f"turn {turn + 1} ({kind:<9} {said:<35}) end of speech -> first audio: "
               f"p50 {p50:6.0f} ms  p90 {pct(values, 0.9):6.0f} ms  | one-call floor "
-              f"{floor:6.0f} ms{beside} (p50 - floor {p50 - early:+5.0f} ms)", flush=True)
+              f"{issue_floor:6.0f} ms, of this mode {floor:6.0f} ms{removed} "
+              f"(p50 - it {p50 - floor:+5.0f} ms)", flush=True)

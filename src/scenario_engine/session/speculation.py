@@ -18,7 +18,7 @@ import asyncio
 from collections.abc import Sequence
 
 from scenario_engine.domain.builder import ScenarioBuilder
-from scenario_engine.domain.llm import ScenarioLLM, TurnAnswer, TurnCall
+from scenario_engine.domain.llm import Answer, ScenarioLLM, TurnAnswer, TurnCall
 from scenario_engine.domain.slots import Slot
 from scenario_engine.domain.state import ScenarioState
 from scenario_engine.observability.metrics import Metrics
@@ -34,16 +34,18 @@ class _Started:
         self.task = asyncio.create_task(self._ask(llm), name="speculative-turn")
         self.task.add_done_callback(_retrieve)
 
-    async def _ask(self, llm: ScenarioLLM) -> TurnAnswer:
+    async def _ask(self, llm: ScenarioLLM) -> Answer:
         answer = await llm.turn(self.call.utterance, self.call.state, self.call.ask_order)
         try:
             await self._taken.wait()
         except asyncio.CancelledError:
             await answer.discard()
+            if not isinstance(answer, TurnAnswer):  # a draft's reply is its taker's: ours
+                await answer.reply.aclose()
             raise
         return answer
 
-    async def take(self) -> TurnAnswer:
+    async def take(self) -> Answer:
         self._taken.set()
         return await self.task
 
@@ -55,7 +57,7 @@ class SpeculativeTurns:
         self._llm = llm
         self._metrics = metrics
         self._started: _Started | None = None
-        self._dropped: set[asyncio.Task[TurnAnswer]] = set()
+        self._dropped: set[asyncio.Task[Answer]] = set()
 
     def foresee(self, text: str | None, builder: ScenarioBuilder | None) -> None:
         """The learner paused after ``text`` (None: they went on): start the call ``builder``
@@ -86,7 +88,7 @@ class SpeculativeTurns:
         await asyncio.gather(*self._dropped, return_exceptions=True)
 
     async def turn(self, utterance: str, state: ScenarioState, ask_order: Sequence[Slot]) -> (
-        TurnAnswer
+        Answer
     ):
         started = self._started
         if started is not None and started.call == TurnCall(utterance, state, tuple(ask_order)):
@@ -96,12 +98,12 @@ class SpeculativeTurns:
         self.drop()
         return await self._llm.turn(utterance, state, ask_order)
 
-    async def fallback(self, state: ScenarioState) -> TurnAnswer:
+    async def fallback(self, state: ScenarioState) -> Answer:
         self.drop()
         return await self._llm.fallback(state)
 
 
-def _retrieve(task: asyncio.Task[TurnAnswer]) -> None:
+def _retrieve(task: asyncio.Task[Answer]) -> None:
     """A dropped call's failure is nobody's business: retrieve it so asyncio does not log it."""
     if not task.cancelled():
         task.exception()
