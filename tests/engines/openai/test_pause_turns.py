@@ -173,6 +173,31 @@ def test_a_reconnect_keeps_the_words_and_reopens_the_turn_for_the_replayed_audio
     assert up.turns.expired(3.3) == [SpeechStopped(), TranscriptReady("I want to check in")]
 
 
+def test_a_reconnect_during_the_verdict_on_a_pause_keeps_it() -> None:
+    """Nothing of the turn is left to replay: the deadline alone ends it."""
+    up = Upstream()
+    up.started(0.0, 300)
+    up.paused(1.0, 1000)
+    up.transcript(1.05, "item_1", "I am at a hotel")
+    up.mapper.forget_pending()
+    assert up.turns.reconnected() == []  # the tentative words still stand
+    assert up.turns.deadline == 1.0 + GAP_MS / 1000
+    assert up.turns.expired(1.3) == [SpeechStopped(), TranscriptReady("I am at a hotel")]
+
+
+def test_speech_before_the_deadline_after_a_reconnect_is_the_same_turn() -> None:
+    up = Upstream()
+    up.started(0.0, 300)
+    up.paused(1.0, 1000)
+    up.transcript(1.05, "item_1", "I want to")
+    up.mapper.forget_pending()
+    up.turns.reconnected()
+    assert up.started(1.2, 50) == [TentativeWithdrawn()]  # the new session's own timeline
+    up.paused(2.0, 900)
+    up.transcript(2.05, "item_2", "check in")
+    assert up.turns.expired(2.3) == [SpeechStopped(), TranscriptReady("I want to check in")]
+
+
 def test_a_client_commit_ends_its_turn_at_once() -> None:
     up = Upstream()
     up.started(0.0, 300)

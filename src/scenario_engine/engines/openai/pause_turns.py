@@ -46,6 +46,9 @@ from scenario_engine.engines.base import (
     TranscriptTentative,
 )
 
+_ANY_TIME = 2**62
+"""A pause whose speech may start again at any upstream audio time (the deadline decides)."""
+
 
 @dataclass(eq=False)
 class _Turn:
@@ -110,12 +113,16 @@ class PausedTurns:
     def reconnected(self) -> list[SpeechInputEvent]:
         """A new upstream session: the transcripts still to come never will; their audio is
         replayed (``TurnAudio``) and segmented anew, so every turn still waiting for words
-        becomes one open turn again, with the words it has (what the learner said is kept)."""
+        becomes one open turn again, with the words it has (what the learner said is kept).
+        A turn waiting only for its pause's verdict keeps it: the new session has nothing
+        of it to hear again, and the deadline alone decides (its audio clock starts anew)."""
         out: list[SpeechInputEvent] = []
-        if self._tentative:
-            out.append(TentativeWithdrawn())
         spoken = self._open
         waiting = [*self._closed, *([spoken] if spoken is not None else [])]
+        paused = self.deadline is not None and not any(turn.pending for turn in waiting)
+        if self._tentative and not paused:
+            self._tentative = False
+            out.append(TentativeWithdrawn())
         self._closed.clear()
         self._owners.clear()
         self._open = self._stopping = None
@@ -125,8 +132,9 @@ class PausedTurns:
                 heard=any(turn.heard for turn in waiting),
                 announced=spoken is not None and spoken.announced,
             )
-        self._tentative = False
-        self._pause_until_ms = self.deadline = None
+        self._pause_until_ms = _ANY_TIME if paused else None
+        if not paused:
+            self.deadline = None
         return out
 
     # --- the VAD --------------------------------------------------------------------------------
