@@ -60,7 +60,7 @@ class SlotChoice:
             place = chosen_place.said
         if on_the_phone(tokens) and not (chosen_place and callee(tokens, chosen_place.start)):
             place = PHONE_CALL  # "calling the hotel" names the hotel; "by phone" only the call
-        if place is None and partner is not None:
+        if place is None and partner is not None and not partner.ambiguous:
             place = self._implied_places.get(partner.value)
         return SlotValues(place, partner_value, goal.value if goal else None)
 
