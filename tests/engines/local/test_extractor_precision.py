@@ -119,3 +119,22 @@ def test_korean_juin_is_the_owner_not_a_market_vendor() -> None:
 def test_a_place_the_learner_asks_to_be_taken_to_is_not_where_they_are() -> None:
     assert extract("기사님한테 호텔 가 달라고 할래요").place != "hotel"
     assert extract("호텔 가서 체크인 할래요").place == "hotel"
+
+
+def test_a_bare_noun_phrase_opening_the_scene_is_its_place() -> None:
+    assert extract("Bowling alley, the staff, I want to rent shoes").place == "bowling alley"
+    assert extract("Key cutting shop. I need a copy of my key").place == "key cutting shop"
+
+
+def test_a_greeting_a_chat_role_or_a_slot_name_opens_no_place() -> None:
+    assert extract("Hello, I want to order a pizza").place is None
+    assert extract("Situation: I want to return a lamp").place is None
+    assert extract("Running late, I want to book a table").place is None
+
+
+def test_a_filler_before_a_place_is_no_part_of_its_name() -> None:
+    assert extract("okay um bank um i want to open an account with the teller").place == "bank"
+
+
+def test_a_partner_word_of_several_kinds_implies_no_place() -> None:
+    assert extract("I'm asking the attendant about the price").place is None

@@ -33,6 +33,7 @@ from scenario_engine.engines.local.patterns import (
     LEADING_NOISE,
     MAX_PHRASE_CHARS,
     MAX_PHRASE_WORDS,
+    NON_ANSWERS,
     NOT_PARTNERS,
     NOT_PLACE_STARTS,
     NOT_PLACES,
@@ -71,7 +72,7 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
     for mention in mentions:
         for index in range(mention.start, mention.end + 1):
             covered.setdefault(index, set()).update(mention.slots())
-    phrases: list[Phrase] = []
+    phrases: list[Phrase] = _heading_place(tokens, covered)
     for index, token in enumerate(tokens):
         if index in covered:
             continue
@@ -103,6 +104,36 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
             phrases.extend(replace(p, framed=told) for p in _capture(tokens, start, Slot.GOAL,
                                                                      covered))
     return phrases
+
+
+_HEADING_NOISE = frozenset({"um", "uh", "ok", "okay", "so", "well", "hmm", "like", "the", "a"})
+_NOT_HEADINGS = NON_ANSWERS | {
+    "user", "assistant", "system", "hey", "please", "help", "place", "partner", "goal",
+    "situation", "scene", "scenario", "setting", "location", "role", "roleplay", "practice",
+    "topic", "background", "context", "test", "note", "question", "example"}
+"""A greeting, a chat role ("</user>") or the name of a slot ("Place: ...") opens no scene."""
+
+
+def _heading_place(tokens: list[str], covered: dict[int, set[Slot]]) -> list[Phrase]:
+    """ "Car wash, I wanna ask the attendant...": a learner who opens with a bare noun phrase
+    and a pause writes the scene's card, place first; the vocabulary's words are read by it."""
+    start = 0
+    while start < len(tokens) and tokens[start] in _HEADING_NOISE:
+        start += 1
+    end = start
+    while end < len(tokens) and tokens[end] != CLAUSE:
+        end += 1
+    words = tokens[start:end]
+    if not 1 <= len(words) <= 3 or end + 1 >= len(tokens):
+        return []
+    for index, word in enumerate(words, start):
+        lemmas = lemmas_of(word)
+        if index in covered or not word.isalpha() or not word.isascii() or word in SKIP_WORDS \
+                or word in POSSESSIVES or word in NOT_PLACES or word in _GOAL_STOPS \
+                or word in _NOT_HEADINGS or (lemmas and "NOUN" not in lemmas and not (
+                    index < end - 1 and word.endswith("ing"))):
+            return []  # nouns ("laundromat" is in no dictionary), or a "bowling alley"
+    return [Phrase(Slot.PLACE, " ".join(words), start, end - 1)]
 
 
 def finish(words: list[str], slot: Slot) -> str | None:
