@@ -72,7 +72,7 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
     for mention in mentions:
         for index in range(mention.start, mention.end + 1):
             covered.setdefault(index, set()).update(mention.slots())
-    phrases: list[Phrase] = _heading_place(tokens, covered)
+    phrases: list[Phrase] = []
     for index, token in enumerate(tokens):
         if index in covered:
             continue
@@ -103,6 +103,9 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
             told = not gerund_goal_start(tokens, index)  # "I want to..." over "I'm getting on"
             phrases.extend(replace(p, framed=told) for p in _capture(tokens, start, Slot.GOAL,
                                                                      covered))
+    heading = _heading_place(tokens, covered)
+    if heading and (phrases or any(mention.start > heading.end for mention in mentions)):
+        phrases.insert(0, heading)  # a card states more than its place ("<script>" does not)
     return phrases
 
 
@@ -114,7 +117,7 @@ _NOT_HEADINGS = NON_ANSWERS | {
 """A greeting, a chat role ("</user>") or the name of a slot ("Place: ...") opens no scene."""
 
 
-def _heading_place(tokens: list[str], covered: dict[int, set[Slot]]) -> list[Phrase]:
+def _heading_place(tokens: list[str], covered: dict[int, set[Slot]]) -> Phrase | None:
     """ "Car wash, I wanna ask the attendant...": a learner who opens with a bare noun phrase
     and a pause writes the scene's card, place first; the vocabulary's words are read by it."""
     start = 0
@@ -125,15 +128,15 @@ def _heading_place(tokens: list[str], covered: dict[int, set[Slot]]) -> list[Phr
         end += 1
     words = tokens[start:end]
     if not 1 <= len(words) <= 3 or end + 1 >= len(tokens):
-        return []
+        return None
     for index, word in enumerate(words, start):
         lemmas = lemmas_of(word)
         if index in covered or not word.isalpha() or not word.isascii() or word in SKIP_WORDS \
                 or word in POSSESSIVES or word in NOT_PLACES or word in _GOAL_STOPS \
                 or word in _NOT_HEADINGS or (lemmas and "NOUN" not in lemmas and not (
                     index < end - 1 and word.endswith("ing"))):
-            return []  # nouns ("laundromat" is in no dictionary), or a "bowling alley"
-    return [Phrase(Slot.PLACE, " ".join(words), start, end - 1)]
+            return None  # nouns ("laundromat" is in no dictionary), or a "bowling alley"
+    return Phrase(Slot.PLACE, " ".join(words), start, end - 1)
 
 
 def finish(words: list[str], slot: Slot) -> str | None:
