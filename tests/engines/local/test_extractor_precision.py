@@ -123,7 +123,8 @@ def test_a_place_the_learner_asks_to_be_taken_to_is_not_where_they_are() -> None
 
 def test_a_bare_noun_phrase_opening_the_scene_is_its_place() -> None:
     assert extract("Bowling alley, the staff, I want to rent shoes").place == "bowling alley"
-    assert extract("Key cutting shop. I need a copy of my key").place == "key cutting shop"
+    assert extract("Key cutting shop. I want to copy my house key").place == "key cutting shop"
+    assert extract("<b>bold</b>").place is None  # a card states more than its place
 
 
 def test_a_greeting_a_chat_role_or_a_slot_name_opens_no_place() -> None:
