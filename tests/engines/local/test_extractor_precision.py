@@ -139,3 +139,18 @@ def test_a_filler_before_a_place_is_no_part_of_its_name() -> None:
 
 def test_a_partner_word_of_several_kinds_implies_no_place() -> None:
     assert extract("I'm asking the attendant about the price").place is None
+
+
+def test_korean_loanwords_and_seat_and_passport_goals() -> None:
+    assert extract("식당에서 직원한테 자리 바꿔 달라고 할래요").goal == "change seats"
+    assert extract("대사관에서 여권 재발급 신청하고 싶어요").goal == "get a new passport"
+    assert extract("가게에서 리펀드 받고 싶어요").goal == "get a refund"
+    assert extract("호텔 예약 캔슬하고 싶어요").goal == "cancel a reservation"
+
+
+def test_renewing_a_passport_is_no_visa_application() -> None:
+    assert extract("I want to renew my passport at the embassy").goal != "apply for a visa"
+
+
+def test_a_that_clause_after_the_verb_is_no_goal_phrase() -> None:
+    assert extract("I want to explain that the heater is broken").goal is None
