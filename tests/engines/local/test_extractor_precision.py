@@ -154,3 +154,8 @@ def test_renewing_a_passport_is_no_visa_application() -> None:
 
 def test_a_that_clause_after_the_verb_is_no_goal_phrase() -> None:
     assert extract("I want to explain that the heater is broken").goal is None
+
+
+def test_calling_the_front_desk_of_the_place_keeps_that_place() -> None:
+    assert extract("호텔 방 TV가 안 나와요 프런트에 전화할래요").place == "hotel"
+    assert extract("I want to order pizza by phone").place == "phone call"

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.engines.local.candidate import Candidate
-from scenario_engine.engines.local.inference import PHONE_CALL, callee, on_the_phone
+from scenario_engine.engines.local.inference import (
+    PHONE_CALL,
+    callee,
+    calls_inside,
+    on_the_phone,
+)
 from scenario_engine.engines.local.vocabulary import GENERIC_STAFF, Vocabulary
 
 RAMBLE_TOKENS = 30
@@ -58,7 +63,8 @@ class SlotChoice:
         partner_value = self._partner_value(partner, place, awaiting is Slot.PARTNER)
         if chosen_place and chosen_place.said:
             place = chosen_place.said
-        if on_the_phone(tokens) and not (chosen_place and callee(tokens, chosen_place.start)):
+        if on_the_phone(tokens) and not (chosen_place and (
+                callee(tokens, chosen_place.start) or calls_inside(tokens))):
             place = PHONE_CALL  # "calling the hotel" names the hotel; "by phone" only the call
         if place is None and partner is not None and not partner.ambiguous:
             place = self._implied_places.get(partner.value)
