@@ -159,3 +159,15 @@ def test_a_that_clause_after_the_verb_is_no_goal_phrase() -> None:
 def test_calling_the_front_desk_of_the_place_keeps_that_place() -> None:
     assert extract("호텔 방 TV가 안 나와요 프런트에 전화할래요").place == "hotel"
     assert extract("I want to order pizza by phone").place == "phone call"
+
+
+def test_a_place_named_with_place_words_before_it_is_one_place() -> None:
+    assert extract("Passport office, the clerk, I want to renew my passport").place == (
+        "passport office"
+    )
+    assert extract("uh bank bank i want to open an account").place == "bank"
+
+
+def test_parking_lots_and_shopping_malls_are_places_of_their_own() -> None:
+    assert extract("I'm at the parking lot, my car won't start").place == "parking lot"
+    assert extract("쇼핑몰에서 직원한테 환불 받고 싶어요").place == "shopping mall"

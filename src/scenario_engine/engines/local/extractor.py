@@ -132,6 +132,7 @@ class SlotExtractor:
                     )
         if awaiting is not Slot.PLACE:  # "when I tried it at home", "집에 와서": background
             candidates = [c for c in candidates if not (c.slot is Slot.PLACE and c.value == HOME)]
+        candidates = _one_place_per_compound(candidates, tokens)
         candidates = apply_noun_corrections(candidates, tokens, segments)
         values = self._choice.choose(candidates, tokens, awaiting)
         if max(segments, default=0):
@@ -222,6 +223,19 @@ def _words_of(tokens: list[str], mention: Mention) -> str:
     words = tokens[mention.start : mention.end + 1]
     words[-1] = words[-1][: len(words[-1]) - len(mention.rest)]
     return " ".join(words)
+
+
+def _one_place_per_compound(candidates: list[Candidate], tokens: list[str]) -> list[Candidate]:
+    """ "Immigration office": a place named with the place words before it ("immigration" +
+    "office") is one place; the first word is no place of its own."""
+    inside: set[int] = set()
+    for candidate in candidates:
+        if candidate.slot is Slot.PLACE and candidate.said and " " in candidate.said:
+            size = len(candidate.said.split())
+            words = tokens[candidate.start - size + 1 : candidate.start + 1]
+            if size > 1 and " ".join(words) == candidate.said:
+                inside.update(range(candidate.start - size + 1, candidate.start))
+    return [c for c in candidates if not (c.slot is Slot.PLACE and c.start in inside)]
 
 
 def _english_only(values: SlotValues) -> SlotValues:
