@@ -45,6 +45,7 @@ def test_other_verbs_still_leave_the_person_out_of_the_goal() -> None:
 def test_a_goal_that_names_only_a_kind_of_request_is_asked_about() -> None:
     assert extract("At the garage, I talk to the mechanic, something is broken").goal is None
     assert extract("호텔 매니저님께 컴플레인 하고 싶어요").goal is None
+    assert extract("식당에 예약하고 싶은데 직원분이랑").goal is None  # a reservation of what?
 
 
 def test_the_kind_of_request_is_kept_when_it_answers_the_goal_question() -> None:
