@@ -172,3 +172,13 @@ def test_a_place_named_with_place_words_before_it_is_one_place() -> None:
 def test_parking_lots_and_shopping_malls_are_places_of_their_own() -> None:
     assert extract("I'm at the parking lot, my car won't start").place == "parking lot"
     assert extract("쇼핑몰에서 직원한테 환불 받고 싶어요").place == "shopping mall"
+
+
+def test_korean_lodgings_are_not_all_hotels() -> None:
+    assert extract("호텔 말고 모텔이요").place == "motel"
+    assert extract("게스트하우스에서 주인한테 체크인하고 싶어요").place == "guesthouse"
+
+
+def test_a_korean_role_with_a_title_is_that_role() -> None:
+    assert extract("병원에서 간호사 선생님한테 물어볼래요").partner == "nurse"
+    assert extract("도서관 사서 선생님께 책 빌리고 싶어요").partner == "librarian"

@@ -65,6 +65,8 @@ from scenario_engine.engines.local.vocabulary import (
 )
 
 _OTHERS = frozenset({"his", "her", "their"})
+_TITLES = ("선생님", "선생", "쌤")
+"""Titles Koreans add to a role ("간호사 선생님"): the role names the partner, not the title."""
 HOME = "home"
 """The learner's home is where a story starts, not a role-play's place (unless asked)."""
 
@@ -156,10 +158,18 @@ class SlotExtractor:
 
     def _merge_staff(self, tokens: list[str], mentions: list[Mention]) -> list[Mention]:
         """A place or partner followed by a generic staff word names one partner, not a place:
-        "은행 직원" is a bank teller, "check-in counter staff" a check-in agent."""
+        "은행 직원" is a bank teller, "check-in counter staff" a check-in agent; a partner
+        followed by a title is that partner ("간호사 선생님")."""
         merged: list[Mention] = []
         for mention in mentions:
             previous = merged[-1] if merged else None
+            if previous and previous.end + 1 == mention.start and not previous.rest and (
+                tokens[mention.start].startswith(_TITLES)
+                and all(e.slot is Slot.PARTNER for e in previous.entries)
+            ):  # "간호사 선생님한테": a nurse, addressed with a title
+                merged[-1] = Mention(previous.start, mention.end, previous.entries,
+                                     mention.rest, previous.size + mention.size)
+                continue
             is_staff = all(e.canonical == GENERIC_STAFF for e in mention.entries)
             if previous and is_staff and previous.end + 1 == mention.start and not previous.rest:
                 first = previous.entries[0]
