@@ -182,3 +182,8 @@ def test_korean_lodgings_are_not_all_hotels() -> None:
 def test_a_korean_role_with_a_title_is_that_role() -> None:
     assert extract("병원에서 간호사 선생님한테 물어볼래요").partner == "nurse"
     assert extract("도서관 사서 선생님께 책 빌리고 싶어요").partner == "librarian"
+
+
+def test_korean_compound_counters_are_named_whole() -> None:
+    assert extract("렌터카 카운터에서 차 빌리고 싶어요").place == "car rental counter"
+    assert extract("항공사 카운터에서 표 바꾸고 싶어요").place == "airline counter"
