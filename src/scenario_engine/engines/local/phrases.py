@@ -103,6 +103,7 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
             told = not gerund_goal_start(tokens, index)  # "I want to..." over "I'm getting on"
             phrases.extend(replace(p, framed=told) for p in _capture(tokens, start, Slot.GOAL,
                                                                      covered))
+    phrases.extend(_ride(tokens))
     heading = _heading_place(tokens, covered)
     if heading and (phrases or any(mention.start > heading.end for mention in mentions)):
         phrases.insert(0, heading)  # a card states more than its place ("<script>" does not)
@@ -137,6 +138,35 @@ def _heading_place(tokens: list[str], covered: dict[int, set[Slot]]) -> Phrase |
                     index < end - 1 and word.endswith("ing"))):
             return None  # nouns ("laundromat" is in no dictionary), or a "bowling alley"
     return Phrase(Slot.PLACE, " ".join(words), start, end - 1)
+
+
+_ASK_OR_TELL = frozenset({"ask", "asking", "tell", "telling"})
+_RIDES = (("go", "to"), ("take", "me", "to"), ("take", "us", "to"), ("drive", "me", "to"),
+          ("bring", "me", "to"))
+
+
+def _ride(tokens: list[str]) -> list[Phrase]:
+    """ "telling the driver to take me to Seoul Station": the learner asks for a ride, and
+    the goal is getting there ("go to seoul station")."""
+    for index, token in enumerate(tokens):
+        if token not in _ASK_OR_TELL:
+            continue
+        to = next((i for i in range(index + 1, min(index + 5, len(tokens)))
+                   if tokens[i] == "to"), None)
+        if to is None:
+            continue
+        for ride in _RIDES:
+            if tuple(tokens[to + 1 : to + 1 + len(ride)]) == ride:
+                start = to + 1 + len(ride)
+                words: list[str] = []
+                while start + len(words) < len(tokens) and len(words) < 4 and (
+                    tokens[start + len(words)] not in PHRASE_STOPS
+                ):
+                    words.append(tokens[start + len(words)])
+                if words and not any(word in POSSESSIVES for word in words[:1]):
+                    return [Phrase(Slot.GOAL, f"go to {' '.join(words)}", to + 1,
+                                   start + len(words) - 1)]
+    return []
 
 
 def finish(words: list[str], slot: Slot) -> str | None:
