@@ -47,6 +47,7 @@ from barge_in_row import barge_in_row
 from openai_turns import MIN_SPEECH_MS, run_openai
 from procs import ROOT, in_own_session, running, start_server
 from scenario_engine.engines.local.speech_output import LocalSpeechOutput
+from scenario_engine.engines.openai.turn_answer import TurnOrder
 
 CASES = ROOT / "tests" / "engines" / "local" / "extractor_cases.jsonl"
 RATE = 24_000
@@ -227,6 +228,9 @@ def main() -> None:
     parser.add_argument("--engine", choices=["local", "openai"], default="local")
     parser.add_argument("--dialogs", type=int, default=10, help="openai: spoken 3-turn dialogs")
     parser.add_argument("--latency", default="typical", help="openai: the fake peer's model")
+    parser.add_argument("--turn-orders", nargs="+", default=["reply_first"],
+                        choices=[order.value for order in TurnOrder],
+                        help="openai: one service per answer order, compared in one run")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a service setting, e.g. SCENARIO_ENGINE_VAD_SILENCE_MS=300")
     args = parser.parse_args()
@@ -234,8 +238,9 @@ def main() -> None:
     args.settings = dict(item.split("=", 1) for item in args.set)
     if args.engine == "openai":
         logs = Path(tempfile.mkdtemp(prefix="bench_turn_openai_"))
+        orders = [TurnOrder(order) for order in args.turn_orders]
         asyncio.run(run_openai(logs, 1 if args.smoke else args.dialogs, args.latency,
-                               args.settings))
+                               args.settings, orders))
         return
     if args.smoke:
         args.utterances, args.repeats, args.voice_utterances = 2, 1, 1

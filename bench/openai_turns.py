@@ -8,17 +8,25 @@ the three turns of tests/engines/openai/dialog.py, each once the previous reply 
 The figure per turn is end of speech (the last chunk with voice sent) -> the first
 ``response.audio.delta`` received, so it includes the silence server VAD waits for.
 
-The floor beside it is what any pipeline with one model call per turn waits under the same
-model: VAD silence + transcript + the time for the model to write the slots and the reply's
-first sentence (one structured answer, slots first, tokens counted as the peer counts them,
-sentences cut as the service cuts them) + the first speech byte. Relay and processing are
-the difference.
+``--turn-orders`` runs one service per order of the answer (``SCENARIO_ENGINE_LLM_TURN_ORDER``:
+``reply_first``, the default, and ``slots_first``, the former one) against the same peer,
+their dialogs alternating, so the two are compared in one run under the same load.
+
+Two floors are printed beside each row. The *one-call floor* (the issue's) is what a
+pipeline with one model call per turn waits with the slots first: VAD silence + transcript +
+the time for the model to write the slots and the reply's first sentence (tokens counted as
+the peer counts them, read and cut as the service reads and cuts them) + the first speech
+byte. The floor *of this order* is the same for the answer the service asked for; reply
+first, the first sentence's speech starts ~20 tokens sooner but is heard only once the whole
+answer (the slots after the reply) is in, so it is the later of the two. Relay, processing
+and that hold are the difference between the p50 and the floor of its order.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import statistics
@@ -32,6 +40,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from barge_in_row import barge_in_row
 from procs import ROOT, Proc, _spawn, _wait_line, free_port, running, start_server
 from scenario_engine.domain.sentences import SentenceSplitter
+from scenario_engine.engines.openai.streamed_json import StreamedJSON
+from scenario_engine.engines.openai.turn_answer import TurnOrder, turn_shape
 
 sys.path.insert(0, str(ROOT))  # the fake peer, the dialog and the microphone live in tests/
 
@@ -58,21 +68,27 @@ def start_peer(logs: Path, latency: str) -> Proc:
     return Proc("fake-openai", popen, port)
 
 
-def floor_ms(model: LatencyModel, turn: int, silence_ms: int) -> float:
-    """The one-call floor of ``turn`` (see the module docstring)."""
-    answer = json.dumps(one_call_answer(turn), separators=(",", ":"))
-    head = answer[: answer.index('"reply":"') + len('"reply":"')]
-    reply = json.loads(answer)["reply"]
-    splitter, written = SentenceSplitter(), 0
-    for token in tokens(reply):
-        written += 1
-        if splitter.feed(token):
-            break
-    else:  # one piece: it is whole when the string closes
-        written += 1
-    needed = len(tokens(head)) + written
-    return (silence_ms / 1000 + model.transcript_after_commit_s + model.chat_seconds(needed)
-            + model.speech_first_byte_s) * 1000
+def first_sentence_tokens(content: str, order: TurnOrder) -> int:
+    """How many tokens of ``content`` the service reads before the reply's first sentence is
+    whole (its own reader and splitter; a one-sentence reply is whole when its string
+    closes)."""
+    reader, splitter = StreamedJSON(turn_shape(order)), SentenceSplitter()
+    for count, token in enumerate(tokens(content), 1):
+        if splitter.feed(reader.feed(token)) or reader.text_done:
+            return count
+    raise ValueError("the answer has no reply")
+
+
+def floor_ms(model: LatencyModel, turn: int, silence_ms: int, order: TurnOrder) -> float:
+    """The one-call floor of ``turn`` with the answer in ``order`` (see the module docstring):
+    slots first, the first sentence's speech starts once it is written; reply first, it
+    starts sooner but is heard only once the whole answer (the slots) is in."""
+    content = json.dumps(one_call_answer(turn, order), separators=(",", ":"))
+    speech_s = model.chat_seconds(first_sentence_tokens(content, order))
+    speech_s += model.speech_first_byte_s
+    if order is TurnOrder.REPLY_FIRST:
+        speech_s = max(speech_s, model.chat_seconds(len(tokens(content))))
+    return (silence_ms / 1000 + model.transcript_after_commit_s + speech_s) * 1000
 
 
 async def next_event(ws: ClientConnection, kind: str) -> tuple[float, list[dict[str, Any]]]:
@@ -113,26 +129,40 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
-async def run_openai(logs: Path, dialogs: int, latency: str, settings: dict[str, str]) -> None:
+async def run_openai(
+    logs: Path, dialogs: int, latency: str, settings: dict[str, str], orders: list[TurnOrder]
+) -> None:
+    """One service per answer order against one peer; their dialogs alternate, so the
+    orders are compared under the same load."""
     model = LatencyModel.parse(latency)
     silence_ms = int(settings.get("SCENARIO_ENGINE_VAD_SILENCE_MS", VAD_SILENCE_MS))
     min_speech_ms = int(settings.get("SCENARIO_ENGINE_BARGE_IN_MIN_SPEECH_MS", MIN_SPEECH_MS))
-    with running(start_peer(logs, latency)) as peer:
-        env = {"OPENAI_API_KEY": "bench-key",
-               "OPENAI_BASE_URL": f"http://127.0.0.1:{peer.port}/v1", **settings}
-        with running(start_server("openai", None, logs, env)) as server:
-            url = f"ws://127.0.0.1:{server.port}/ws"
-            rows = [await one_dialog(url) for _ in range(dialogs)]
-            print(f"openai engine, latency model {model}, {dialogs} dialogs of {len(PHRASES)} "
-                  f"turns, settings {settings or 'default'}, load average "
-                  f"{os.getloadavg()[0]:.1f}")
+    with contextlib.ExitStack() as stack:
+        peer = stack.enter_context(running(start_peer(logs, latency)))
+        urls = {}
+        for order in orders:
+            env = {"OPENAI_API_KEY": "bench-key",
+                   "OPENAI_BASE_URL": f"http://127.0.0.1:{peer.port}/v1",
+                   "SCENARIO_ENGINE_LLM_TURN_ORDER": order.value, **settings}
+            server = stack.enter_context(running(start_server("openai", None, logs, env)))
+            urls[order] = f"ws://127.0.0.1:{server.port}/ws"
+        rows: dict[TurnOrder, list[list[float]]] = {order: [] for order in orders}
+        for _ in range(dialogs):
+            for order in orders:
+                rows[order].append(await one_dialog(urls[order]))
+        print(f"openai engine, latency model {model}, {dialogs} dialogs of {len(PHRASES)} "
+              f"turns per answer order, settings {settings or 'default'}, load average "
+              f"{os.getloadavg()[0]:.1f}")
+        for order in orders:
             for turn, (text, _) in enumerate(PHRASES):
-                values = [row[turn] for row in rows]
+                values = [row[turn] for row in rows[order]]
                 kind = "final" if turn == len(PHRASES) - 1 else "follow-up"
-                floor = floor_ms(model, turn, silence_ms)
+                issue_floor = floor_ms(model, turn, silence_ms, TurnOrder.SLOTS_FIRST)
+                floor = floor_ms(model, turn, silence_ms, order)
                 p50 = statistics.median(values)
-                print(f"turn {turn + 1} ({kind:<9} {text!r:<20}) end of speech -> first audio: "
-                      f"p50 {p50:6.0f} ms  p90 {pct(values, 0.9):6.0f} ms  | one-call floor "
-                      f"{floor:6.0f} ms (p50 - floor {p50 - floor:+5.0f} ms)", flush=True)
-            await barge_in_row(url, phrase_tone(0), phrase_tone(1), RATE, dialogs,
-                               min_speech_ms)
+                print(f"{order.value:<11} turn {turn + 1} ({kind:<9} {text!r:<20}) end of speech "
+                      f"-> first audio: p50 {p50:6.0f} ms  p90 {pct(values, 0.9):6.0f} ms  | "
+                      f"one-call floor {issue_floor:6.0f} ms, of this order {floor:6.0f} ms "
+                      f"(p50 - it {p50 - floor:+5.0f} ms)", flush=True)
+        await barge_in_row(urls[orders[-1]], phrase_tone(0), phrase_tone(1), RATE, dialogs,
+                           min_speech_ms)

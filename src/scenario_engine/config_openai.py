@@ -8,6 +8,8 @@ prefix like every other setting.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AliasChoices, BaseModel, Field, SecretStr
 
 
@@ -37,6 +39,12 @@ class OpenAISettings(BaseModel):
         validation_alias=AliasChoices("OPENAI_LLM_MODEL", "SCENARIO_ENGINE_LLM_MODEL", "llm_model"),
         description="Model of the one call per turn (slots and reply) and of the fallback "
         "(also SCENARIO_ENGINE_LLM_MODEL; e.g. llama3.2 on Ollama).",
+    )
+    llm_turn_order: Literal["reply_first", "slots_first"] = Field(
+        "reply_first",
+        description="Order of the turn call's answer. reply_first: speech of the reply is made "
+        "while the slots are written and said once the builder accepted it (~20 tokens sooner); "
+        "slots_first: the builder decides before the reply begins (the former order).",
     )
     llm_base_url: str | None = Field(
         None,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 
-from scenario_engine.domain.llm import LLMError, TextStream, TurnAnswer
+from scenario_engine.domain.llm import Answer, LLMError, TextStream, TurnAnswer
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.domain.state import ScenarioState
 
@@ -17,9 +18,41 @@ async def text_stream(*pieces: str | LLMError) -> TextStream:
         yield piece
 
 
+class ScriptedDraft:
+    """A reply-first answer: ``reply`` now, ``answer``'s slots once ``settle`` is awaited
+    (``settled`` is set then; ``fail`` makes it raise instead, as a call out of retries)."""
+
+    def __init__(
+        self,
+        answer: TurnAnswer,
+        written: str,
+        fail: LLMError | None = None,
+        retried: str | None = None,
+    ) -> None:
+        """``retried``: the draft's rest went wrong and a retry wrote these words instead."""
+        assert answer.reply is not None
+        self.reply = answer.reply
+        reply = answer.reply if retried is None else text_stream(retried)
+        self._answer = TurnAnswer(answer.slots, answer.asks_about, reply, retried or written)
+        self._fail = fail
+        self.discarded = False
+        self.settled = asyncio.Event()
+
+    async def settle(self) -> TurnAnswer:
+        await asyncio.sleep(0)  # the slots come after the reply began
+        self.settled.set()
+        if self._fail is not None:
+            raise self._fail
+        return self._answer
+
+    async def discard(self) -> None:
+        self.discarded = True
+
+
 class ScriptedLLM:
     """Extractions by utterance; the reply is ``Q about <slot>?`` for the first slot of the
-    ask order still unknown, or ``final text`` (``fail_text`` breaks it before any word)."""
+    ask order still unknown, or ``final text`` (``fail_text`` breaks it before any word).
+    ``reply_first``: answers are ``ScriptedDraft``s, the reply before the slots."""
 
     def __init__(
         self,
@@ -32,9 +65,11 @@ class ScriptedLLM:
         self.fail_text = False
         self.calls: list[str] = []
         self.on_extract: Callable[[str, ScenarioState], None] | None = None
+        self.reply_first = False
+        self.drafts: list[ScriptedDraft] = []
 
     async def turn(self, utterance: str, state: ScenarioState, ask_order: Sequence[Slot]) -> (
-        TurnAnswer
+        Answer
     ):
         self.calls.append(f"turn:{utterance}")
         if self.on_extract:
@@ -46,15 +81,22 @@ class ScriptedLLM:
         missing = [slot for slot in ask_order if not known.get(slot)]
         if missing:
             self.calls.append(f"asks:{missing[0].value}")
-            return TurnAnswer(found, missing[0], self._reply(f"Q about {missing[0].value}?"))
-        return TurnAnswer(found, None, self._reply("final text"))
+            return self._answer(found, missing[0], f"Q about {missing[0].value}?")
+        return self._answer(found, None, "final text")
 
-    async def fallback(self, state: ScenarioState) -> TurnAnswer:
+    async def fallback(self, state: ScenarioState) -> Answer:
         self.calls.append("fallback")
         answer = self.fallback_answers.pop(0) if self.fallback_answers else SlotValues()
         if isinstance(answer, LLMError):
             raise answer
-        return TurnAnswer(answer, None, self._reply("fallback final text"))
+        return self._answer(answer, None, "fallback final text")
+
+    def _answer(self, slots: SlotValues, asks_about: Slot | None, text: str) -> Answer:
+        answer = TurnAnswer(slots, asks_about, self._reply(text))
+        if not self.reply_first:
+            return answer
+        self.drafts.append(ScriptedDraft(answer, text))
+        return self.drafts[-1]
 
     def _reply(self, text: str) -> TextStream:
         if self.fail_text:

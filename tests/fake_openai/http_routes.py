@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from tests.fake_openai.latency import LatencyModel, tokens
 from tests.fake_openai.schemas import WireChecker
-from tests.fake_openai.script import ChatScript, HttpFault, SpeechScript
+from tests.fake_openai.script import ChatScript, HttpFault, SpeechScript, StreamGate
 
 _ids = itertools.count(1)
 
@@ -106,11 +106,12 @@ def make_chat_endpoint(
             if response is not None:
                 return response
             reply = script.responder(body)
-        answer = chat_completion(body, ChatScript.content_of(reply))
+        answer = chat_completion(body, ChatScript.content_of(reply, body))
         checker.check("CreateChatCompletionResponse", answer)
         model = latency()
         if body.get("stream"):
-            return StreamingResponse(_sse(chunk_events(answer, body), model),
+            gate, script.gate = script.gate, None
+            return StreamingResponse(_sse(chunk_events(answer, body), model, gate),
                                      media_type="text/event-stream")
         await asyncio.sleep(model.chat_seconds(len(tokens(answer["choices"][0]["message"]
                                                                 ["content"]))))
@@ -119,12 +120,21 @@ def make_chat_endpoint(
     return chat
 
 
-async def _sse(events: list[dict[str, Any]], model: LatencyModel) -> AsyncIterator[bytes]:
+async def _sse(
+    events: list[dict[str, Any]], model: LatencyModel, gate: StreamGate | None = None
+) -> AsyncIterator[bytes]:
     """Server-sent events on the model's clock: the first token after ``chat_first_token_s``,
-    each later one ``chat_per_token_s`` after the previous."""
+    each later one ``chat_per_token_s`` after the previous; held at ``gate``'s marker."""
     first_token = True
+    written = ""
     for event in events:
         carries_token = bool(event["choices"] and event["choices"][0]["delta"].get("content"))
+        if carries_token and gate is not None:
+            written += event["choices"][0]["delta"]["content"]
+            if gate.marker in written:
+                gate.reached.set()
+                await gate.release.wait()
+                gate.released_at, gate = time.monotonic(), None
         if carries_token:
             delay = model.chat_first_token_s if first_token else model.chat_per_token_s
             first_token = False

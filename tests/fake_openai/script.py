@@ -46,20 +46,48 @@ def default_chat_responder(request: dict[str, Any]) -> str | dict[str, Any]:
 
 
 @dataclass
+class StreamGate:
+    """Holds the next streamed chat reply before the token where ``marker`` begins, until
+    ``release`` is set: a test sees what the service did before the rest was written."""
+
+    marker: str
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    released_at: float | None = None
+    """When the held rest began to go out (monotonic)."""
+
+
+@dataclass
 class ChatScript:
     replies: deque[ChatReply] = field(default_factory=deque)
     responder: ChatResponder = default_chat_responder
     requests: list[dict[str, Any]] = field(default_factory=list)
+    gate: StreamGate | None = None
+    """Applies to the next streamed reply, once."""
 
     def next_reply(self, request: dict[str, Any]) -> ChatReply:
         self.requests.append(request)
         return self.replies.popleft() if self.replies else self.responder(request)
 
     @staticmethod
-    def content_of(reply: str | dict[str, Any]) -> str:
+    def content_of(reply: str | dict[str, Any], request: dict[str, Any] | None = None) -> str:
         """The message content: text as is, an object as compact JSON (as the real API
-        writes structured output, which the latency model counts in tokens)."""
-        return reply if isinstance(reply, str) else json.dumps(reply, separators=(",", ":"))
+        writes structured output, which the latency model counts in tokens), its keys in
+        the order of the request's schema, as strict structured output writes them (keys
+        the schema does not name, a scripted broken answer, come last)."""
+        if isinstance(reply, str):
+            return reply
+        order = list(_schema_properties(request or {}))
+        ordered = sorted(reply, key=lambda k: order.index(k) if k in order else len(order))
+        return json.dumps({key: reply[key] for key in ordered}, separators=(",", ":"))
+
+
+def _schema_properties(request: dict[str, Any]) -> dict[str, Any]:
+    response_format = request.get("response_format") or {}
+    properties: dict[str, Any] = (
+        response_format.get("json_schema", {}).get("schema", {}).get("properties", {})
+    )
+    return properties
 
 
 @dataclass

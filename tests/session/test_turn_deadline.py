@@ -21,6 +21,7 @@ from scenario_engine.domain.practice import (
     PartnerSpeech,
 )
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
+from scenario_engine.domain.reply_text import ReplyText
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.domain.state import ScenarioState
 from scenario_engine.session.turn_deadline import PracticeDeadline, TurnClock, TurnDeadline
@@ -86,6 +87,39 @@ async def test_a_reply_that_stalls_before_its_first_word_is_the_template() -> No
     reply = await builder.respond("i am at a hotel")
     expected = phrasing.follow_up_question(Slot.PARTNER, builder.state.slots, 0)
     assert await reply.speech.read_all() == expected
+
+
+async def test_a_drafted_reply_whose_slots_never_come_ends_at_the_deadline() -> None:
+    """Reply first: the reply came, the slots after it stall; the draft is not said."""
+
+    class Stalling:
+        def __init__(self) -> None:
+            self.reply = text_stream("Who ", "is it?")
+            self.discarded = False
+
+        async def settle(self) -> TurnAnswer:
+            await asyncio.sleep(30)
+            raise AssertionError("the deadline ends it first")
+
+        async def discard(self) -> None:
+            self.discarded = True
+
+    draft = Stalling()
+
+    class Drafting(SlowLLM):
+        async def turn(
+            self, utterance: str, state: ScenarioState, ask_order: Sequence[Slot]
+        ) -> Stalling:
+            return draft
+
+    builder = ScenarioBuilder(TurnDeadline(Drafting(SlotValues()), TurnClock(0.3)), 3)
+    taken: list[ReplyText] = []
+    started = time.monotonic()
+    reply = await builder.respond("i am at a hotel", on_draft=taken.append)
+    assert time.monotonic() - started < 5.0  # the deadline (and a loaded machine), not 30 s
+    assert reply.text == KOREAN_FALLBACK_MESSAGE and reply.speech is not taken[0]
+    assert reply.fault is not None and reply.fault.code == "llm_timeout"
+    assert draft.discarded and builder.state.turns == ["i am at a hotel"]
 
 
 async def test_the_fallback_extraction_shares_the_deadline_of_its_turn() -> None:

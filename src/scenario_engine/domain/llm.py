@@ -29,7 +29,7 @@ Whoever receives one either reads it to the end or closes it (``aclose``)."""
 
 @dataclass(frozen=True, slots=True)
 class TurnAnswer:
-    """One model answer: the slots first, then the words to say, possibly still arriving.
+    """One model answer with its slots known; the words to say may still be arriving.
 
     ``asks_about`` is the slot the reply asks about, or None when the reply is the final text.
     ``reply`` is None when the engine writes no text of its own (the builder's template is
@@ -39,6 +39,8 @@ class TurnAnswer:
     slots: SlotValues
     asks_about: Slot | None = None
     reply: TextStream | None = None
+    written: str | None = None
+    """The reply's whole text, when it was written before the builder decides (reply first)."""
 
     async def discard(self) -> None:
         """The reply will not be used: stop whatever still produces it."""
@@ -46,15 +48,41 @@ class TurnAnswer:
             await self.reply.aclose()
 
 
+class DraftAnswer(Protocol):
+    """A model answer that writes its reply *before* the slots it rests on (reply first).
+
+    The reply streams at once, so speech can be made from it while the slots are still being
+    written; nothing of it may reach the learner before ``settle`` read the slots and the
+    builder accepted it. Whoever takes ``reply`` reads it to the end or closes it.
+    """
+
+    reply: TextStream
+
+    async def settle(self) -> TurnAnswer:
+        """The slots and ``asks_about``, once written. The answer's ``reply`` is this draft's
+        ``reply`` (the draft stands) or another stream (a retry wrote new words); raises
+        ``LLMError`` when no usable answer came within the retry budget."""
+        ...
+
+    async def discard(self) -> None:
+        """Stop reading the answer (the draft's ``reply`` is closed by whoever took it)."""
+        ...
+
+
+Answer = TurnAnswer | DraftAnswer
+"""What a model call brings: the slots first (``TurnAnswer``) or the reply first."""
+
+
 class ScenarioLLM(Protocol):
     """One model call per learner turn, and one for the last best-effort extraction.
 
     Implementations read ``state`` and never change it; the builder owns the state. Both
-    calls return as soon as the slots are known, while the reply may still be streaming.
+    calls return as soon as the slots (``TurnAnswer``) or the reply's first words
+    (``DraftAnswer``) are known, while the rest may still be streaming.
     """
 
     async def turn(self, utterance: str, state: ScenarioState, ask_order: Sequence[Slot]) -> (
-        TurnAnswer
+        Answer
     ):
         """Slots stated in ``utterance`` (``state.awaiting`` says what was just asked), and what
         to say next: a question about the first slot of ``ask_order`` still unknown once
@@ -62,7 +90,7 @@ class ScenarioLLM(Protocol):
         none is."""
         ...
 
-    async def fallback(self, state: ScenarioState) -> TurnAnswer:
+    async def fallback(self, state: ScenarioState) -> Answer:
         """Last best-effort extraction over the whole conversation (``state.turns``), with the
         final text (``asks_about`` None) for the slots it ends with."""
         ...

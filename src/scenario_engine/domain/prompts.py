@@ -1,7 +1,9 @@
 """Prompt builders for the two model calls, and the Korean fallback message.
 
 The learner's words always enter a prompt as quoted JSON data inside a clearly delimited
-block, never as instructions, so "ignore previous instructions" stays learner text.
+block, never as instructions, so "ignore previous instructions" stays learner text. The
+answer's schema writes the reply before the slots (engines/openai/turn_answer.py): the task
+asks the model to settle the slots first and write a reply that agrees with them.
 """
 
 from __future__ import annotations
@@ -55,18 +57,25 @@ def _known(state: ScenarioState) -> str:
 def _next_task(ask_order: Sequence[Slot]) -> str:
     order = "; ".join(f"{slot.value} = {SLOT_DESCRIPTIONS[slot]}" for slot in ask_order)
     return (
-        "Then write what to say next, in simple English. Combine the known slots with those "
+        "Then say what comes next, in simple English. Combine the known slots with those "
         "you extracted (a new value replaces an old one). If a slot is still unknown, set "
         "asks_about to the first unknown slot of this order: "
         f"{order}. Write in reply one short, friendly question about it (at most 15 "
         "words) that mentions what is known where it helps. If every slot is known, set "
-        f"asks_about to null and write in reply: {_FINAL_TASK}"
+        f"asks_about to null and write in reply: {_FINAL_TASK} {_DECIDE_FIRST}"
     )
 
 
 _FINAL_TASK = (
     "one or two short sentences that confirm the scenario to the learner and open the "
     "role-play with your first line as the partner (null means unknown: do not invent it)."
+)
+
+
+_DECIDE_FIRST = (
+    "The reply may have to be written before the other fields: decide the slots and "
+    "asks_about before you write anything, so that the reply asks about exactly the slot "
+    "asks_about names (or is the final text) and states no slot value the slots do not hold."
 )
 
 
@@ -91,6 +100,7 @@ def build_fallback_prompt(state: ScenarioState) -> Prompt:
         f"{_EXTRACT_TASK} This is the last try: read the whole conversation below and fill "
         "what the learner stated anywhere in it; null for the rest.\n"
         f"Everything the learner said, in order:\n{_quoted(state.turns)}\n"
-        f"Then set asks_about to null and write in reply, in simple English, {_FINAL_TASK}"
+        f"Then set asks_about to null and write in reply, in simple English, {_FINAL_TASK} "
+        f"{_DECIDE_FIRST}"
     )
     return Prompt(_SYSTEM, user)

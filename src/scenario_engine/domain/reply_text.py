@@ -27,6 +27,16 @@ class ReplyText:
     def fixed(cls, text: str) -> ReplyText:
         return cls(None, text)
 
+    def reads(self, stream: TextStream | None) -> bool:
+        """``stream`` is where this reply's words come from."""
+        return stream is not None and stream is self._stream
+
+    def standing_in_for(self, fallback: str) -> ReplyText:
+        """This reply, with ``fallback`` said if it breaks before its first piece (a draft
+        judged only once its words were written: see ``ScenarioBuilder.respond``)."""
+        self._fallback = fallback
+        return self
+
     @property
     def text(self) -> str:
         """What was read so far: the whole reply once ``done``."""

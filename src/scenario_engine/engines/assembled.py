@@ -76,6 +76,7 @@ class AssembledEngine:
         from scenario_engine.engines.openai.llm import OpenAIScenarioLLM
         from scenario_engine.engines.openai.practice import OpenAIPracticeLLM
         from scenario_engine.engines.openai.streamed_call import StreamedCalls
+        from scenario_engine.engines.openai.turn_answer import TurnOrder
 
         if config.llm_base_url is None:
             client = self._openai_client()
@@ -88,7 +89,7 @@ class AssembledEngine:
             max_retries=config.max_retries,
             retry_base_delay_s=config.openai_retry_initial_delay_s,
         )
-        llm = OpenAIScenarioLLM(streamed)
+        llm = OpenAIScenarioLLM(streamed, TurnOrder(config.llm_turn_order))
         practice = OpenAIPracticeLLM(
             client, streamed, model=config.llm_model, max_retries=config.max_retries
         )

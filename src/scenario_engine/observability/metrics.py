@@ -44,6 +44,12 @@ class Metrics:
         self.errors = Counter(
             "scenario_errors", "Error events sent to clients, by code.", ["code"], registry=r
         )
+        self.draft_replies_dropped = Counter(
+            "scenario_draft_replies_dropped",
+            "Model replies written before their slots whose speech was made, then dropped "
+            "unheard: the builder said other words.",
+            registry=r,
+        )
         self.barge_ins = Counter(
             "scenario_barge_ins", "Replies stopped because the learner spoke over them.",
             registry=r,

@@ -23,7 +23,9 @@ class AudioPacer:
         self, send: Callable[[str], Awaitable[None]], lead_s: float | None, *, held: bool = False
     ) -> None:
         self._send = send
-        self._lead_s = lead_s
+        self.lead_s = lead_s
+        """May change until ``send_all`` starts (speech made before it was known how the
+        reply would be said)."""
         self._frames: deque[tuple[str, float]] = deque()
         self._changed = asyncio.Event()
         self._closed = False
@@ -82,6 +84,6 @@ class AudioPacer:
             return None if self._closed else float("inf")
         if self._held:
             return float("inf")
-        if self._lead_s is None:
+        if self.lead_s is None:
             return 0.0
-        return max(0.0, self.plays_until - self._lead_s - time.monotonic())
+        return max(0.0, self.plays_until - self.lead_s - time.monotonic())

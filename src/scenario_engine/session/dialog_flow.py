@@ -146,8 +146,16 @@ class DialogFlow:
 
     # --- collecting and confirming ----------------------------------------------------------------
     async def _ask_builder(self, text: str) -> None:
+        """The builder's reply, said. A reply the model writes before its slots is made into
+        speech at once and said only if the builder keeps it (``ReplySpeaker.prepare``)."""
+        try:
+            await self._answer_builder(text)
+        finally:
+            await self._speaker.drop_prepared()
+
+    async def _answer_builder(self, text: str) -> None:
         thinking = time.monotonic()
-        reply = await self.builder.respond(text)
+        reply = await self.builder.respond(text, on_draft=self._speaker.prepare)
         self._metrics.llm.observe(time.monotonic() - thinking)
         if reply.fault is not None:
             await self._emit(ErrorEvent(code=ErrorCode.LLM_FAILED, message=str(reply.fault)))
@@ -162,6 +170,7 @@ class DialogFlow:
             await self._run(self.dialog.handle(ScenarioReady(reply.by_fallback)))
         finally:
             if self._final_speech is not None:  # a read-back or the role-play came instead
+                await self._speaker.drop_prepared()  # speech made of it, if any
                 await self._final_speech.aclose()
                 self._final_speech = None
 
@@ -173,6 +182,7 @@ class DialogFlow:
         final, self._final_speech = self._final_speech, None
         if self.dialog.state.options.roleplay:
             if final is not None:
+                await self._speaker.drop_prepared()
                 await final.aclose()
             await self._tutor(phrasing.role_play_bridge(slots.partner), interruptible=False)
         else:

@@ -12,6 +12,11 @@ on with it; ``interrupt`` stops it for good: what is still queued for the client
 the client is told ``response.audio.cancelled``, and nothing of that reply follows. A reply
 interrupted before it began is not synthesized at all. A reply said without
 ``interruptible`` (the last words of a phase) ignores all three.
+
+Speech of a reply may be made before it is known whether it will be said (``prepare``: the
+model wrote its reply before the slots the builder judges it on). Its audio waits in its
+pacer, unsent, until ``say`` is given that same reply next; any other reply said, or
+``drop_prepared``, throws it away unheard (counted: ``scenario_draft_replies_dropped``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import base64
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from scenario_engine.domain.reply_text import ReplyText
 from scenario_engine.domain.sentences import SentenceSplitter
@@ -51,6 +57,15 @@ FRAME_S = 0.04
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """Speech of ``reply`` being made into ``pacer``, none of it sent yet."""
+
+    reply: ReplyText
+    pacer: AudioPacer
+    synthesizing: asyncio.Task[SpeechOutputError | None]
+
+
 class ReplySpeaker:
     def __init__(
         self,
@@ -78,6 +93,7 @@ class ReplySpeaker:
         self._interrupted = False
         self._plays_until = 0.0
         """When the last interruptible reply, already sent, ends playing at the client."""
+        self._prepared: _Prepared | None = None
 
     @property
     def listening(self) -> bool:
@@ -102,6 +118,23 @@ class ReplySpeaker:
         if self._pacer is not None:
             self._pacer.resume()
 
+    def prepare(self, reply: ReplyText, language: str = "en") -> None:
+        """Start making speech of ``reply``, to be sent only if ``say`` is given it next."""
+        assert self._prepared is None, "one prepared reply at a time"
+        pacer = AudioPacer(self._emit, self._lead_s)
+        synthesizing = asyncio.create_task(self._synthesize(reply, language, pacer))
+        self._prepared = _Prepared(reply, pacer, synthesizing)
+
+    async def drop_prepared(self) -> None:
+        """The prepared reply will not be said: stop making it (none of it went out)."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is None:
+            return
+        prepared.synthesizing.cancel()
+        await asyncio.gather(prepared.synthesizing, return_exceptions=True)
+        await prepared.reply.aclose()
+        self._metrics.draft_replies_dropped.inc()
+
     async def say(self, text: ReplyText | str, language: str, *, interruptible: bool = False) -> (
         float | None
     ):
@@ -110,15 +143,30 @@ class ReplySpeaker:
         A synthesis failure costs the audio, never the text: the learner still reads the reply.
         """
         reply = ReplyText.fixed(text) if isinstance(text, str) else text
+        prepared = self._prepared if self._prepared and self._prepared.reply is reply else None
+        if prepared is None:
+            await self.drop_prepared()
+        self._prepared = None
         cancelled, held = self._cancel_next and interruptible, self._held and interruptible
         self._expecting = self._cancel_next = False
         self._plays_until = 0.0
         if cancelled:
+            if prepared is not None:  # its synthesis read part of the text: read on from there
+                prepared.synthesizing.cancel()
+                await asyncio.gather(prepared.synthesizing, return_exceptions=True)
             await self._cancelled()
             await self._emit(ResponseAudioTranscriptDone(transcript=await reply.read_all()))
             return None
-        pacer = AudioPacer(self._emit, self._lead_s if interruptible else None, held=held)
-        making = asyncio.create_task(self._make(reply, language, pacer))
+        lead_s = self._lead_s if interruptible else None
+        if prepared is None:
+            pacer = AudioPacer(self._emit, lead_s, held=held)
+            synthesizing = asyncio.create_task(self._synthesize(reply, language, pacer))
+        else:
+            pacer, synthesizing = prepared.pacer, prepared.synthesizing
+            pacer.lead_s = lead_s
+            if held:
+                pacer.hold()
+        making = asyncio.create_task(self._make(pacer, synthesizing))
         if interruptible:
             self._making, self._pacer = making, pacer
         try:
@@ -134,6 +182,9 @@ class ReplySpeaker:
                 self._plays_until = pacer.plays_until + PLAYOUT_SLACK_S
         finally:
             self._making, self._pacer, self._interrupted = None, None, False
+            if not synthesizing.done():  # the making was cancelled before it began
+                synthesizing.cancel()
+                await asyncio.gather(synthesizing, return_exceptions=True)
         await self._emit(ResponseAudioTranscriptDone(transcript=reply.text))
         return pacer.first_sent_at
 
@@ -158,10 +209,11 @@ class ReplySpeaker:
         self._drop_queued_audio()
         await self._emit(ResponseAudioCancelled())
 
-    async def _make(self, reply: ReplyText, language: str, pacer: AudioPacer) -> None:
-        """Synthesize into ``pacer`` while it sends; then ``response.audio.done``, or the
-        error after the audio that was made."""
-        synthesizing = asyncio.create_task(self._synthesize(reply, language, pacer))
+    async def _make(
+        self, pacer: AudioPacer, synthesizing: asyncio.Task[SpeechOutputError | None]
+    ) -> None:
+        """Send what ``synthesizing`` makes into ``pacer``; then ``response.audio.done``, or
+        the error after the audio that was made."""
         try:
             await pacer.send_all()
             failure = await synthesizing

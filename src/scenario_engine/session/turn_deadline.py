@@ -6,8 +6,9 @@ that answers in 30 s the learner waited 46.5 s in silence per turn, and the fall
 chained three such calls (~140 s). A role-play turn, its feedback and the Korean help that
 follows a question waited the same way. Here ``TurnClock`` starts when the session begins to
 answer a turn (``DialogFlow.handle``), and every model call of that turn runs within it:
-the builder's call, its retries, the fallback extraction and the streamed reply
-(``TurnDeadline``), the partner's line, the feedback and the help (``PracticeDeadline``).
+the builder's call, its retries, the fallback extraction, the streamed reply and the slots
+a reply-first answer writes after it (``TurnDeadline``), the partner's line, the feedback
+and the help (``PracticeDeadline``).
 
 Past it a call raises ``LLMError("llm_timeout")``, which the callers already answer: the
 builder keeps the turn and says the Korean fallback or, once the slots were read, the
@@ -24,7 +25,14 @@ from collections.abc import Awaitable, Sequence
 from typing import TypeVar
 
 from scenario_engine.domain.dialog_state import Line
-from scenario_engine.domain.llm import LLMError, ScenarioLLM, TextStream, TurnAnswer
+from scenario_engine.domain.llm import (
+    Answer,
+    DraftAnswer,
+    LLMError,
+    ScenarioLLM,
+    TextStream,
+    TurnAnswer,
+)
 from scenario_engine.domain.practice import (
     Feedback,
     Help,
@@ -93,18 +101,43 @@ class TurnDeadline:
 
     async def turn(
         self, utterance: str, state: ScenarioState, ask_order: Sequence[Slot]
-    ) -> TurnAnswer:
+    ) -> Answer:
         return await self._within(self._llm.turn(utterance, state, ask_order))
 
-    async def fallback(self, state: ScenarioState) -> TurnAnswer:
+    async def fallback(self, state: ScenarioState) -> Answer:
         """Within the deadline of the turn that ran out of questions."""
         return await self._within(self._llm.fallback(state))
 
-    async def _within(self, call: Awaitable[TurnAnswer]) -> TurnAnswer:
+    async def _within(self, call: Awaitable[Answer]) -> Answer:
         answer = await self._clock.within(call)
-        if answer.reply is None:
-            return answer
-        return dataclasses.replace(answer, reply=self._clock.bounded(answer.reply))
+        if isinstance(answer, TurnAnswer):
+            return _bounded(answer, self._clock)
+        return BoundedDraft(answer, self._clock)
+
+
+def _bounded(answer: TurnAnswer, clock: TurnClock) -> TurnAnswer:
+    """``answer`` with its reply cut at the turn's deadline."""
+    if answer.reply is None:
+        return answer
+    return dataclasses.replace(answer, reply=clock.bounded(answer.reply))
+
+
+class BoundedDraft:
+    """Implements ``DraftAnswer`` over ``draft``: its reply and its slots within the turn."""
+
+    def __init__(self, draft: DraftAnswer, clock: TurnClock) -> None:
+        self._draft = draft
+        self._clock = clock
+        self.reply = clock.bounded(draft.reply)
+
+    async def settle(self) -> TurnAnswer:
+        answer = await self._clock.within(self._draft.settle())
+        if answer.reply is self._draft.reply:
+            return dataclasses.replace(answer, reply=self.reply)  # the draft stands
+        return _bounded(answer, self._clock)
+
+    async def discard(self) -> None:
+        await self._draft.discard()
 
 
 class PracticeDeadline:

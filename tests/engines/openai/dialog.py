@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from scenario_engine.engines.openai.turn_answer import TurnOrder, turn_format
 from tests.engines.openai.audio import silence, speech
 from tests.fake_openai import FakeOpenAI
 
@@ -29,16 +30,20 @@ QUESTIONS = {
 }
 
 
-def one_call_answer(turn: int) -> dict[str, Any]:
-    """What a model answers after ``turn`` in one structured call: the slots of that turn,
-    then the next question (or the final text once every slot is known)."""
+def one_call_answer(turn: int, order: TurnOrder = TurnOrder.REPLY_FIRST) -> dict[str, Any]:
+    """What a model answers after ``turn`` in one structured call: the slots of that turn
+    and the next question (or the final text once every slot is known), its keys in the
+    order of the service's schema for ``order`` (the peer writes them so anyway)."""
     slots: dict[str, str | None] = {"place": None, "partner": None, "goal": None}
     slots.update(PHRASES[turn][1])
     known = {name for _, found in PHRASES[: turn + 1] for name in found}
     missing = [name for name in ("place", "partner", "goal") if name not in known]
     if not missing:
-        return {**slots, "asks_about": None, "reply": FINAL_TEXT}
-    return {**slots, "asks_about": missing[0], "reply": QUESTIONS[missing[0]]}
+        answer = {**slots, "asks_about": None, "reply": FINAL_TEXT}
+    else:
+        answer = {**slots, "asks_about": missing[0], "reply": QUESTIONS[missing[0]]}
+    keys = turn_format(order)["json_schema"]["schema"]["properties"]
+    return {key: answer[key] for key in keys}
 
 
 def phrase_tone(index: int) -> bytes:

@@ -2,18 +2,20 @@
 
 The call returns once the answer's head (the keys before its text field, see
 ``StreamedJSON``) is read and checked (and, if asked, the text's first words are in); the
-text streams on, into speech. One retry budget
-covers everything that can go wrong before that (429, 5xx, timeouts, connection errors, an
-answer that does not parse or match its shape): ``max_retries`` retries with exponential
-backoff (or the server's ``retry-after``), then ``LLMError``. A failure after that cannot be
-retried without saying things twice: the text stream raises ``LLMError`` and the caller's
-fallback text covers it. The SDK's own HTTP retries are switched off for these calls so the
+text streams on, into speech. One retry budget covers everything that can go wrong before
+that (429, 5xx, timeouts, connection errors, an answer that does not parse or match its
+shape): ``max_retries`` retries with exponential backoff (or the server's ``retry-after``),
+then ``LLMError``. A failure after that cannot be retried without saying things twice: the
+text stream raises ``LLMError`` and the caller's fallback text covers it, unless the caller
+said nothing of it yet (a reply-first answer, ``draft_answer.py``): then ``call_again`` goes
+on with the same budget. The SDK's own HTTP retries are switched off for these calls so the
 budget means what it says.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import random
 from collections.abc import AsyncIterator, Callable
@@ -61,6 +63,8 @@ class Opened(Generic[H]):
     text: TextStream
     reader: StreamedJSON
     """``reader.whole`` has the tail once ``text`` has ended."""
+    attempt: int = 0
+    """How many failed attempts of the budget came before this one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +97,28 @@ class StreamedCalls:
         self._max_delay_s = retry_max_delay_s
 
     async def call(self, prompt: Prompt, format: CallFormat[H]) -> Opened[H]:
-        attempt = 0
+        return await self._call(prompt, format, 0)
+
+    async def call_again(self, prompt: Prompt, format: CallFormat[H], failed: Opened[H],
+                         error: LLMError) -> Opened[H]:
+        """Another attempt after ``failed`` broke off with ``error`` once its text was read
+        (a reply-first answer whose rest went wrong, before any of it was said), within the
+        same budget; ``error`` again once the budget is spent."""
+        attempt = failed.attempt
+        if attempt >= self._max_retries:
+            log.warning("llm call failed for good: %s after %d attempt(s)",
+                        error.code, attempt + 1)
+            raise error
+        delay = self._delay(attempt, None)
+        log.info("llm answer broke off (%s), retry %d/%d in %.2fs",
+                 error.code, attempt + 1, self._max_retries, delay)
+        await asyncio.sleep(delay)
+        return await self._call(prompt, format, attempt + 1)
+
+    async def _call(self, prompt: Prompt, format: CallFormat[H], attempt: int) -> Opened[H]:
         while True:
             try:
-                return await self._open(prompt, format)
+                opened = await self._open(prompt, format)
             except _RETRYABLE as exc:
                 code, retryable = classify(exc)
                 if not retryable or attempt >= self._max_retries:
@@ -108,6 +130,8 @@ class StreamedCalls:
                          code, attempt + 1, self._max_retries, delay)
                 await asyncio.sleep(delay)
                 attempt += 1
+            else:
+                return dataclasses.replace(opened, attempt=attempt)
 
     async def _open(self, prompt: Prompt, format: CallFormat[H]) -> Opened[H]:
         """Start the streamed call and read it up to the text (``await_words``: its first
@@ -133,7 +157,7 @@ class StreamedCalls:
                 except StopAsyncIteration:  # ended before the text began: read it whole
                     early += reader.finish()
                     assert reader.head is not None
-                    return Opened(format.check_head(reader.head), _once(early), reader)
+                    return Opened(format.check_head(reader.head), text_once(early), reader)
                 early += reader.feed(_content(chunk))
             head = format.check_head(reader.head)
         except BaseException:
@@ -141,7 +165,7 @@ class StreamedCalls:
             raise
         return Opened(head, _rest(stream, chunks, reader, early), reader)
 
-    def _delay(self, attempt: int, exc: Exception) -> float:
+    def _delay(self, attempt: int, exc: Exception | None) -> float:
         if isinstance(exc, APIStatusError):
             hinted = _retry_after_s(exc)
             if hinted is not None:
@@ -190,7 +214,8 @@ def _content(chunk: ChatCompletionChunk) -> str:
     return delta.content or ""
 
 
-async def _once(text: str) -> TextStream:
+async def text_once(text: str) -> TextStream:
+    """A text already whole, as a stream."""
     yield text
 
 
@@ -204,9 +229,12 @@ async def _rest(
     try:
         if early:
             yield early
+        announced = reader.text_done
         async for chunk in chunks:
-            if piece := reader.feed(_content(chunk)):
-                yield piece
+            piece = reader.feed(_content(chunk))
+            if piece or (reader.text_done and not announced):
+                announced = reader.text_done
+                yield piece  # an empty piece: the text has ended, the tail has not
         if tail := reader.finish():
             yield tail
     except _STREAM_ERRORS as exc:

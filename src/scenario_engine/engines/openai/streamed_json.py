@@ -5,8 +5,10 @@ keys before the text field (the *head*: complete once the text has begun, so a c
 decide on them while the text still arrives), the text field, and the keys after it (read at
 the end). The buffer is parsed again on each delta with jiter's partial mode (the SDK's own
 JSON parser), which gives an unfinished trailing string as far as it is certain (a half
-escape sequence is left out), so the text only ever grows. The whole answer is checked once
-more when it is complete.
+escape sequence is left out), so the text only ever grows. ``text_done`` says when the
+text's string has closed (it is in even when unfinished strings are left out), so a reader
+can end the text there while the tail still arrives. The whole answer is checked once more
+when it is complete.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ class StreamedJSON:
         """The whole answer, once ``finish`` checked it."""
         self._text = ""
         """The text as far as it was handed out."""
+        self.text_done = False
+        """The text's string is closed: every piece of it was handed out (the tail may still
+        be arriving)."""
 
     def feed(self, delta: str) -> str:
         """Take a content delta; returns the text it completed (often empty)."""
@@ -61,7 +66,11 @@ class StreamedJSON:
             if not all(key in partial for key in self._shape.head):
                 return ""  # keys out of order: the whole answer is read at the end
             self.head = {key: partial[key] for key in self._shape.head}
-        return self._grow(partial[self._shape.text])
+        new = self._grow(partial[self._shape.text])
+        if not self.text_done:  # a closed string stays in when unfinished strings are left out
+            closed = jiter.from_json(self._buffer.encode(), partial_mode="on")
+            self.text_done = isinstance(closed, dict) and self._shape.text in closed
+        return new
 
     def finish(self) -> str:
         """The stream ended: check the whole answer; returns the rest of the text."""
@@ -76,6 +85,7 @@ class StreamedJSON:
             raise BadAnswer("the head changed after it was read")
         self.head = head
         rest = self._grow(data[self._shape.text])
+        self.text_done = True
         if not self._text.strip():
             raise BadAnswer("empty text")
         self.whole = data
