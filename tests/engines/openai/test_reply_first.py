@@ -19,6 +19,7 @@ from tests.engines.openai.dialog import QUESTIONS, script_dialog
 from tests.fake_openai import FakeOpenAI
 from tests.fake_openai.script import StreamGate
 from tests.live import LiveClient, live_client, running_server
+from tests.observability.test_metrics import _scrape
 
 WAIT_S = 20.0
 
@@ -87,8 +88,10 @@ async def test_a_rejected_reply_never_reaches_the_client_and_the_template_is_sai
         _, events = await turn_held_at_the_slots(peer, client, "I am at a hotel")
         said = events[-1][1]["transcript"]
         assert said != drafted and "hotel" in said  # the builder's template
-        await client.say("the receptionist")  # the dialog goes on
+        await client.say("the receptionist")  # the dialog goes on, its reply accepted
         assert await client.reply() == QUESTIONS["goal"]
+        dropped = (await _scrape(url))[("scenario_draft_replies_dropped_total", ())]
+        assert dropped == 1  # counted: the rejected draft, not the accepted one
 
     assert peer.speech.requests[0]["input"] == drafted  # its speech was made, then dropped
     assert all(drafted not in str(event) for event in client.received)

@@ -95,6 +95,8 @@ def shape_goal(words: list[str]) -> list[str] | None:
         return None
     shaped = [verb]
     rest = list(words[1:])
+    if rest and rest[0] == "that":
+        return None  # "complain that my package never arrived": a clause, no phrase to keep
     clause = next((i for i, word in enumerate(rest) if i and word in _CLAUSE_WORDS), None)
     rest = [word for word in rest[:clause] if word not in _DEMONSTRATIVES]
     if rest and _describes_nothing(rest):

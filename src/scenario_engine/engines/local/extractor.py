@@ -65,6 +65,8 @@ from scenario_engine.engines.local.vocabulary import (
 )
 
 _OTHERS = frozenset({"his", "her", "their"})
+_TITLES = ("선생님", "선생", "쌤")
+"""Titles Koreans add to a role ("간호사 선생님"): the role names the partner, not the title."""
 HOME = "home"
 """The learner's home is where a story starts, not a role-play's place (unless asked)."""
 
@@ -132,6 +134,7 @@ class SlotExtractor:
                     )
         if awaiting is not Slot.PLACE:  # "when I tried it at home", "집에 와서": background
             candidates = [c for c in candidates if not (c.slot is Slot.PLACE and c.value == HOME)]
+        candidates = _one_place_per_compound(candidates, tokens)
         candidates = apply_noun_corrections(candidates, tokens, segments)
         values = self._choice.choose(candidates, tokens, awaiting)
         if max(segments, default=0):
@@ -155,10 +158,18 @@ class SlotExtractor:
 
     def _merge_staff(self, tokens: list[str], mentions: list[Mention]) -> list[Mention]:
         """A place or partner followed by a generic staff word names one partner, not a place:
-        "은행 직원" is a bank teller, "check-in counter staff" a check-in agent."""
+        "은행 직원" is a bank teller, "check-in counter staff" a check-in agent; a partner
+        followed by a title is that partner ("간호사 선생님")."""
         merged: list[Mention] = []
         for mention in mentions:
             previous = merged[-1] if merged else None
+            if previous and previous.end + 1 == mention.start and not previous.rest and (
+                tokens[mention.start].startswith(_TITLES)
+                and all(e.slot is Slot.PARTNER for e in previous.entries)
+            ):  # "간호사 선생님한테": a nurse, addressed with a title
+                merged[-1] = Mention(previous.start, mention.end, previous.entries,
+                                     mention.rest, previous.size + mention.size)
+                continue
             is_staff = all(e.canonical == GENERIC_STAFF for e in mention.entries)
             if previous and is_staff and previous.end + 1 == mention.start and not previous.rest:
                 first = previous.entries[0]
@@ -222,6 +233,19 @@ def _words_of(tokens: list[str], mention: Mention) -> str:
     words = tokens[mention.start : mention.end + 1]
     words[-1] = words[-1][: len(words[-1]) - len(mention.rest)]
     return " ".join(words)
+
+
+def _one_place_per_compound(candidates: list[Candidate], tokens: list[str]) -> list[Candidate]:
+    """ "Immigration office": a place named with the place words before it ("immigration" +
+    "office") is one place; the first word is no place of its own."""
+    inside: set[int] = set()
+    for candidate in candidates:
+        if candidate.slot is Slot.PLACE and candidate.said and " " in candidate.said:
+            size = len(candidate.said.split())
+            words = tokens[candidate.start - size + 1 : candidate.start + 1]
+            if size > 1 and " ".join(words) == candidate.said:
+                inside.update(range(candidate.start - size + 1, candidate.start))
+    return [c for c in candidates if not (c.slot is Slot.PLACE and c.start in inside)]
 
 
 def _english_only(values: SlotValues) -> SlotValues:

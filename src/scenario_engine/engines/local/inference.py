@@ -40,6 +40,17 @@ def callee(tokens: list[str], start: int) -> bool:
     return len(after) == 2 and after[0] == "에" and after[1].startswith(_KO_CALL)
 
 
+_INSIDE = ("front desk", "frontdesk", "reception", "프런트", "프론트", "리셉션")
+"""Who a guest calls from inside the place: the call is no place of its own."""
+
+
+def calls_inside(tokens: list[str]) -> bool:
+    """ "hotel room에 air conditioner가 안 돼요, front desk에 전화했어요": the learner calls
+    the front desk of the place they are in, so that place stays the scene's place."""
+    text = " ".join(tokens)
+    return any(inside in text for inside in _INSIDE)
+
+
 def on_the_phone(tokens: list[str]) -> bool:
     """The conversation happens on the phone: "I'm calling the airline", "by phone",
     "레스토랑에 전화해서", "front desk에 call할 거예요"."""

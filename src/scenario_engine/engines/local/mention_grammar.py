@@ -140,7 +140,9 @@ def place_compound(tokens: list[str], mention: Mention) -> str | None:
         unknown = (not lemmas and token.isascii() and token.isalpha()  # "campsite", "dmv"
                    and token not in FUNCTION_WORDS)
         noun = "NOUN" in lemmas or unknown
-        if token in SKIP_WORDS or token in POSSESSIVES or not noun or (
+        if token in SKIP_WORDS or token in POSSESSIVES or token in FUNCTION_WORDS or not noun or (
+            token == tokens[mention.start]  # "pharmacy pharmacy": a recognizer's repeat
+        ) or (
             "VERB" in lemmas and token.endswith("ing")
         ) or token in PLACE_PREPOSITIONS or token in _DESCRIBING:
             break

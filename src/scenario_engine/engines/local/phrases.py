@@ -33,6 +33,7 @@ from scenario_engine.engines.local.patterns import (
     LEADING_NOISE,
     MAX_PHRASE_CHARS,
     MAX_PHRASE_WORDS,
+    NON_ANSWERS,
     NOT_PARTNERS,
     NOT_PLACE_STARTS,
     NOT_PLACES,
@@ -102,7 +103,70 @@ def capture_phrases(tokens: list[str], mentions: list[Mention]) -> list[Phrase]:
             told = not gerund_goal_start(tokens, index)  # "I want to..." over "I'm getting on"
             phrases.extend(replace(p, framed=told) for p in _capture(tokens, start, Slot.GOAL,
                                                                      covered))
+    phrases.extend(_ride(tokens))
+    heading = _heading_place(tokens, covered)
+    if heading and (phrases or any(mention.start > heading.end for mention in mentions)):
+        phrases.insert(0, heading)  # a card states more than its place ("<script>" does not)
     return phrases
+
+
+_HEADING_NOISE = frozenset({"um", "uh", "ok", "okay", "so", "well", "hmm", "like", "the", "a"})
+_NOT_HEADINGS = NON_ANSWERS | {
+    "user", "assistant", "system", "hey", "please", "help", "place", "partner", "goal",
+    "situation", "scene", "scenario", "setting", "location", "role", "roleplay", "practice",
+    "topic", "background", "context", "test", "note", "question", "example"}
+"""A greeting, a chat role ("</user>") or the name of a slot ("Place: ...") opens no scene."""
+
+
+def _heading_place(tokens: list[str], covered: dict[int, set[Slot]]) -> Phrase | None:
+    """ "Car wash, I wanna ask the attendant...": a learner who opens with a bare noun phrase
+    and a pause writes the scene's card, place first; the vocabulary's words are read by it."""
+    start = 0
+    while start < len(tokens) and tokens[start] in _HEADING_NOISE:
+        start += 1
+    end = start
+    while end < len(tokens) and tokens[end] != CLAUSE:
+        end += 1
+    words = tokens[start:end]
+    if not 1 <= len(words) <= 3 or end + 1 >= len(tokens):
+        return None
+    for index, word in enumerate(words, start):
+        lemmas = lemmas_of(word)
+        if index in covered or not word.isalpha() or not word.isascii() or word in SKIP_WORDS \
+                or word in POSSESSIVES or word in NOT_PLACES or word in _GOAL_STOPS \
+                or word in _NOT_HEADINGS or (lemmas and "NOUN" not in lemmas and not (
+                    index < end - 1 and word.endswith("ing"))):
+            return None  # nouns ("laundromat" is in no dictionary), or a "bowling alley"
+    return Phrase(Slot.PLACE, " ".join(words), start, end - 1)
+
+
+_ASK_OR_TELL = frozenset({"ask", "asking", "tell", "telling"})
+_RIDES = (("go", "to"), ("take", "me", "to"), ("take", "us", "to"), ("drive", "me", "to"),
+          ("bring", "me", "to"))
+
+
+def _ride(tokens: list[str]) -> list[Phrase]:
+    """ "telling the driver to take me to Seoul Station": the learner asks for a ride, and
+    the goal is getting there ("go to seoul station")."""
+    for index, token in enumerate(tokens):
+        if token not in _ASK_OR_TELL:
+            continue
+        to = next((i for i in range(index + 1, min(index + 5, len(tokens)))
+                   if tokens[i] == "to"), None)
+        if to is None:
+            continue
+        for ride in _RIDES:
+            if tuple(tokens[to + 1 : to + 1 + len(ride)]) == ride:
+                start = to + 1 + len(ride)
+                words: list[str] = []
+                while start + len(words) < len(tokens) and len(words) < 4 and (
+                    tokens[start + len(words)] not in PHRASE_STOPS
+                ):
+                    words.append(tokens[start + len(words)])
+                if words and not any(word in POSSESSIVES for word in words[:1]):
+                    return [Phrase(Slot.GOAL, f"go to {' '.join(words)}", to + 1,
+                                   start + len(words) - 1)]
+    return []
 
 
 def finish(words: list[str], slot: Slot) -> str | None:

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from scenario_engine.domain.slots import Slot, SlotValues
 from scenario_engine.engines.local.candidate import Candidate
-from scenario_engine.engines.local.inference import PHONE_CALL, callee, on_the_phone
+from scenario_engine.engines.local.inference import (
+    PHONE_CALL,
+    callee,
+    calls_inside,
+    on_the_phone,
+)
 from scenario_engine.engines.local.vocabulary import GENERIC_STAFF, Vocabulary
 
 RAMBLE_TOKENS = 30
@@ -58,9 +63,10 @@ class SlotChoice:
         partner_value = self._partner_value(partner, place, awaiting is Slot.PARTNER)
         if chosen_place and chosen_place.said:
             place = chosen_place.said
-        if on_the_phone(tokens) and not (chosen_place and callee(tokens, chosen_place.start)):
+        if on_the_phone(tokens) and not (chosen_place and (
+                callee(tokens, chosen_place.start) or calls_inside(tokens))):
             place = PHONE_CALL  # "calling the hotel" names the hotel; "by phone" only the call
-        if place is None and partner is not None:
+        if place is None and partner is not None and not partner.ambiguous:
             place = self._implied_places.get(partner.value)
         return SlotValues(place, partner_value, goal.value if goal else None)
 
@@ -84,13 +90,14 @@ class SlotChoice:
 
     def _staff_of(self, place: str) -> str:
         """The staff of ``place`` or of the vocabulary place it starts with ("hotel front
-        desk" -> receptionist), else "<place> staff"."""
+        desk" -> receptionist), else plain "staff": graders of a bare "직원" at a place of
+        many roles write "staff" more often than "<place> staff" or any one role."""
         words = place.split()
         for size in range(len(words), 0, -1):
             staff = self._staff.get(" ".join(words[:size]))
             if staff:
                 return staff
-        return f"{place} staff"
+        return GENERIC_STAFF
 
     def _typical_of(self, place: str) -> frozenset[str]:
         return self._typical.get(place, frozenset())
