@@ -52,9 +52,10 @@ With `SCENARIO_ENGINE_SERVER_VAD=true` the service decides when the learner has 
   cancelled; counted in `scenario_speculative_turns_total{outcome="dropped"}`); with the
   defaults and typical latencies the transcript comes after the turn silence, so none is
   made; at 800 ms, every turn was answered by the call started at its pause and each pause of
-  700 ms inside a turn cost one thrown-away call. The upstream also transcribes a paused sentence in pieces, each without the other's
-  context, which can cost accuracy on a real model (not measured: the test peer cannot). 0,
-  or a value not below `VAD_SILENCE_MS`, is off: the upstream ends turns itself, as before.
+  700 ms inside a turn cost one thrown-away call. The upstream also transcribes a paused
+  sentence in pieces, each without the other's context, which can cost accuracy on a real
+  model (not measured: the test peer cannot). 0, or a value not below `VAD_SILENCE_MS`, is
+  off: the upstream ends turns itself, as before.
 - **`semantic_vad` (OpenAI engine only).** A model judges from the words whether the learner
   has finished: after "I want to..." or "uhm" it waits longer, after a complete sentence it
   ends sooner. `SCENARIO_ENGINE_SEMANTIC_VAD_EAGERNESS` sets how soon: `high` ends turns
