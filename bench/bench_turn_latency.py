@@ -231,6 +231,10 @@ def main() -> None:
     parser.add_argument("--turn-orders", nargs="+", default=["reply_first"],
                         choices=[order.value for order in TurnOrder],
                         help="openai: one service per answer order, compared in one run")
+    parser.add_argument("--early-commit-ms", type=int, nargs="+", default=[0, 200],
+                        help="openai: early commit settings, one service each (0: off)")
+    parser.add_argument("--pause-ms", type=int, default=350,
+                        help="openai: the pause inside the paused dialogs' first turn")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a service setting, e.g. SCENARIO_ENGINE_VAD_SILENCE_MS=300")
     args = parser.parse_args()
@@ -240,7 +244,7 @@ def main() -> None:
         logs = Path(tempfile.mkdtemp(prefix="bench_turn_openai_"))
         orders = [TurnOrder(order) for order in args.turn_orders]
         asyncio.run(run_openai(logs, 1 if args.smoke else args.dialogs, args.latency,
-                               args.settings, orders))
+                               args.settings, orders, args.early_commit_ms, args.pause_ms))
         return
     if args.smoke:
         args.utterances, args.repeats, args.voice_utterances = 2, 1, 1

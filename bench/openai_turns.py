@@ -20,6 +20,16 @@ byte. The floor *of this order* is the same for the answer the service asked for
 first, the first sentence's speech starts ~20 tokens sooner but is heard only once the whole
 answer (the slots after the reply) is in, so it is the later of the two. Relay, processing
 and that hold are the difference between the p50 and the floor of its order.
+
+Early commit (``SCENARIO_ENGINE_EARLY_COMMIT_MS``, engines/openai/pause_turns.py) is run off
+and on the same way (``--early-commit-ms``, one service per order and setting). With it the
+upstream VAD commits after the early silence and the turn's silence is kept by the service,
+so the transcript no longer waits for the whole turn silence: the floor of a mode is
+max(turn silence, early silence + transcript + the order's model and speech time); beside it
+what early commit removes. Each mode also runs dialogs whose first turn has a pause in the
+middle (``--pause-ms``, shorter than the turn silence): one turn either way, and with early
+commit they may cost a speculative model call that is thrown away (the service's
+``scenario_speculative_turns_total{outcome="dropped"}``, printed with the used ones).
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ import os
 import statistics
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +56,7 @@ from scenario_engine.engines.openai.turn_answer import TurnOrder, turn_shape
 
 sys.path.insert(0, str(ROOT))  # the fake peer, the dialog and the microphone live in tests/
 
-from tests.engines.openai.dialog import PHRASES, one_call_answer, phrase_tone
+from tests.engines.openai.dialog import PHRASES, one_call_answer, paused_tone, phrase_tone
 from tests.fake_openai.latency import LatencyModel, tokens
 from tests.microphone import Microphone
 
@@ -91,6 +102,14 @@ def floor_ms(model: LatencyModel, turn: int, silence_ms: int, order: TurnOrder) 
     return (silence_ms / 1000 + model.transcript_after_commit_s + speech_s) * 1000
 
 
+def early_floor_ms(floor: float, silence_ms: int, early_ms: int) -> float:
+    """``floor`` with early commit: the transcript comes ``early_ms`` after the speech
+    instead of the whole silence, and no reply before the turn's silence has run out."""
+    if not 0 < early_ms < silence_ms:
+        return floor
+    return max(float(silence_ms), floor - silence_ms + early_ms)
+
+
 async def next_event(ws: ClientConnection, kind: str) -> tuple[float, list[dict[str, Any]]]:
     """Wait for ``kind``; its arrival time and every event up to it."""
     seen = []
@@ -103,15 +122,17 @@ async def next_event(ws: ClientConnection, kind: str) -> tuple[float, list[dict[
             raise RuntimeError(f"service error: {event}")
 
 
-async def one_dialog(url: str) -> list[float]:
-    """End of speech -> first reply audio of each turn, in ms."""
+async def one_dialog(url: str, pause_ms: int | None = None) -> list[float]:
+    """End of speech -> first reply audio of each turn, in ms (``pause_ms``: the first turn
+    is said with a pause that long in the middle)."""
     async with connect(url, max_size=None, open_timeout=30) as ws:
         await next_event(ws, "session.ready")
         mic = Microphone(ws.send, RATE)
         try:
             figures = []
             for turn in range(len(PHRASES)):
-                _, spoken = mic.say(phrase_tone(turn))
+                pcm = paused_tone(pause_ms) if turn == 0 and pause_ms else phrase_tone(turn)
+                _, spoken = mic.say(pcm)
                 first, seen = await next_event(ws, "response.audio.delta")
                 figures.append((first - await spoken) * 1000)
                 _, rest = await next_event(ws, "response.audio_transcript.done")
@@ -124,45 +145,83 @@ async def one_dialog(url: str) -> list[float]:
             await mic.aclose()
 
 
+def speculative_calls(port: int) -> dict[str, float]:
+    """The service's speculative model calls so far, by outcome (used, dropped)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
+        text = answer.read().decode()
+    counts = {"used": 0.0, "dropped": 0.0}
+    for outcome in counts:
+        prefix = f'scenario_speculative_turns_total{{outcome="{outcome}"}} '
+        counts[outcome] = sum(float(line[len(prefix):]) for line in text.splitlines()
+                              if line.startswith(prefix))
+    return counts
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
-async def run_openai(
-    logs: Path, dialogs: int, latency: str, settings: dict[str, str], orders: list[TurnOrder]
-) -> None:
-    """One service per answer order against one peer; their dialogs alternate, so the
-    orders are compared under the same load."""
+Mode = tuple[TurnOrder, int]
+"""An answer order and an early commit setting (0: off): one service each."""
+
+
+async def run_openai(logs: Path, dialogs: int, latency: str, settings: dict[str, str],
+                     orders: list[TurnOrder], early_commits: list[int], pause_ms: int) -> None:
+    """One service per mode against one peer; their dialogs alternate, so the modes are
+    compared under the same load."""
     model = LatencyModel.parse(latency)
     silence_ms = int(settings.get("SCENARIO_ENGINE_VAD_SILENCE_MS", VAD_SILENCE_MS))
     min_speech_ms = int(settings.get("SCENARIO_ENGINE_BARGE_IN_MIN_SPEECH_MS", MIN_SPEECH_MS))
+    modes: list[Mode] = [(order, early) for early in early_commits for order in orders]
     with contextlib.ExitStack() as stack:
         peer = stack.enter_context(running(start_peer(logs, latency)))
-        urls = {}
-        for order in orders:
+        ports = {}
+        for order, early_ms in modes:
             env = {"OPENAI_API_KEY": "bench-key",
-                   "OPENAI_BASE_URL": f"http://127.0.0.1:{peer.port}/v1",
-                   "SCENARIO_ENGINE_LLM_TURN_ORDER": order.value, **settings}
+                   "OPENAI_BASE_URL": f"http://127.0.0.1:{peer.port}/v1", **settings,
+                   "SCENARIO_ENGINE_LLM_TURN_ORDER": order.value,
+                   "SCENARIO_ENGINE_EARLY_COMMIT_MS": str(early_ms)}
             server = stack.enter_context(running(start_server("openai", None, logs, env)))
-            urls[order] = f"ws://127.0.0.1:{server.port}/ws"
-        rows: dict[TurnOrder, list[list[float]]] = {order: [] for order in orders}
+            ports[order, early_ms] = server.port
+        rows: dict[Mode, list[list[float]]] = {mode: [] for mode in modes}
+        paused: dict[Mode, list[list[float]]] = {mode: [] for mode in modes}
         for _ in range(dialogs):
-            for order in orders:
-                rows[order].append(await one_dialog(urls[order]))
+            for mode in modes:
+                url = f"ws://127.0.0.1:{ports[mode]}/ws"
+                rows[mode].append(await one_dialog(url))
+                paused[mode].append((await one_dialog(url, pause_ms))[:1])
         print(f"openai engine, latency model {model}, {dialogs} dialogs of {len(PHRASES)} "
-              f"turns per answer order, settings {settings or 'default'}, load average "
-              f"{os.getloadavg()[0]:.1f}")
-        for order in orders:
-            for turn, (text, _) in enumerate(PHRASES):
-                values = [row[turn] for row in rows[order]]
-                kind = "final" if turn == len(PHRASES) - 1 else "follow-up"
-                issue_floor = floor_ms(model, turn, silence_ms, TurnOrder.SLOTS_FIRST)
-                floor = floor_ms(model, turn, silence_ms, order)
-                p50 = statistics.median(values)
-                print(f"{order.value:<11} turn {turn + 1} ({kind:<9} {text!r:<20}) end of speech "
-                      f"-> first audio: p50 {p50:6.0f} ms  p90 {pct(values, 0.9):6.0f} ms  | "
-                      f"one-call floor {issue_floor:6.0f} ms, of this order {floor:6.0f} ms "
-                      f"(p50 - it {p50 - floor:+5.0f} ms)", flush=True)
-        await barge_in_row(urls[orders[-1]], phrase_tone(0), phrase_tone(1), RATE, dialogs,
-                           min_speech_ms)
+              f"turns and {dialogs} whose first turn pauses {pause_ms} ms per mode, settings "
+              f"{settings or 'default'}, load average {os.getloadavg()[0]:.1f}")
+        for mode in modes:
+            order, early_ms = mode
+            on = 0 < early_ms < silence_ms
+            print(f"-- {order.value}, early commit {f'at {early_ms} ms' if on else 'off'} "
+                  f"(SCENARIO_ENGINE_EARLY_COMMIT_MS={early_ms}, turn silence {silence_ms} ms)")
+            _report(rows[mode], model, silence_ms, mode, "")
+            _report(paused[mode], model, silence_ms, mode, f"paused {pause_ms} ms")
+            calls = speculative_calls(ports[mode])
+            print(f"speculative model calls over {dialogs * (len(PHRASES) + 1)} turns: used "
+                  f"{calls['used']:.0f}, dropped {calls['dropped']:.0f} (thrown away)", flush=True)
+        await barge_in_row(f"ws://127.0.0.1:{ports[modes[-1]]}/ws", phrase_tone(0),
+                           phrase_tone(1), RATE, dialogs, min_speech_ms)
+
+
+def _report(rows: list[list[float]], model: LatencyModel, silence_ms: int, mode: Mode,
+            label: str) -> None:
+    order, early_ms = mode
+    for turn in range(len(rows[0])):
+        text, _ = PHRASES[turn]
+        values = [row[turn] for row in rows]
+        kind = "final" if turn == len(PHRASES) - 1 else "follow-up"
+        issue_floor = floor_ms(model, turn, silence_ms, TurnOrder.SLOTS_FIRST)
+        of_order = floor_ms(model, turn, silence_ms, order)
+        floor = early_floor_ms(of_order, silence_ms, early_ms)
+        removed = f", early commit removes {of_order - floor:3.0f} ms" if floor != of_order else ""
+        p50 = statistics.median(values)
+        said = f"{text!r} {label}".strip()
+        print(f"turn {turn + 1} ({kind:<9} {said:<35}) end of speech -> first audio: "
+              f"p50 {p50:6.0f} ms  p90 {pct(values, 0.9):6.0f} ms  | one-call floor "
+              f"{issue_floor:6.0f} ms, of this mode {floor:6.0f} ms{removed} "
+              f"(p50 - it {p50 - floor:+5.0f} ms)", flush=True)

@@ -63,6 +63,12 @@ class OpenAISettings(BaseModel):
     openai_retry_initial_delay_s: float = Field(
         0.5, gt=0, le=30, description="First backoff delay of an LLM retry; doubles each time."
     )
+    early_commit_ms: int = Field(
+        200, ge=0, le=5000,
+        description="server_vad: silence after which the speech so far is transcribed and "
+        "answered early; the turn still ends at VAD_SILENCE_MS (speech before that joins it, "
+        "the early answer is dropped). 0 or >= VAD_SILENCE_MS: off (see below).",
+    )  # fmt: skip
     transcription_language: str | None = Field(
         None, description="ISO-639-1 hint for Realtime transcription (e.g. en); unset: detect."
     )

@@ -111,7 +111,7 @@ def make_chat_endpoint(
         model = latency()
         if body.get("stream"):
             gate, script.gate = script.gate, None
-            return StreamingResponse(_sse(chunk_events(answer, body), model, gate),
+            return StreamingResponse(_sse(chunk_events(answer, body), model, script, gate),
                                      media_type="text/event-stream")
         await asyncio.sleep(model.chat_seconds(len(tokens(answer["choices"][0]["message"]
                                                                 ["content"]))))
@@ -121,27 +121,33 @@ def make_chat_endpoint(
 
 
 async def _sse(
-    events: list[dict[str, Any]], model: LatencyModel, gate: StreamGate | None = None
+    events: list[dict[str, Any]], model: LatencyModel, script: ChatScript,
+    gate: StreamGate | None = None,
 ) -> AsyncIterator[bytes]:
     """Server-sent events on the model's clock: the first token after ``chat_first_token_s``,
-    each later one ``chat_per_token_s`` after the previous; held at ``gate``'s marker."""
+    each later one ``chat_per_token_s`` after the previous; held at ``gate``'s marker. A
+    client that goes away before the end is counted (``streams_cut``)."""
     first_token = True
     written = ""
-    for event in events:
-        carries_token = bool(event["choices"] and event["choices"][0]["delta"].get("content"))
-        if carries_token and gate is not None:
-            written += event["choices"][0]["delta"]["content"]
-            if gate.marker in written:
-                gate.reached.set()
-                await gate.release.wait()
-                gate.released_at, gate = time.monotonic(), None
-        if carries_token:
-            delay = model.chat_first_token_s if first_token else model.chat_per_token_s
-            first_token = False
-            if delay:
-                await asyncio.sleep(delay)
-        yield f"data: {json.dumps(event)}\n\n".encode()
-    yield b"data: [DONE]\n\n"
+    try:
+        for event in events:
+            carries_token = bool(event["choices"] and event["choices"][0]["delta"].get("content"))
+            if carries_token and gate is not None:
+                written += event["choices"][0]["delta"]["content"]
+                if gate.marker in written:
+                    gate.reached.set()
+                    await gate.release.wait()
+                    gate.released_at, gate = time.monotonic(), None
+            if carries_token:
+                delay = model.chat_first_token_s if first_token else model.chat_per_token_s
+                first_token = False
+                if delay:
+                    await asyncio.sleep(delay)
+            yield f"data: {json.dumps(event)}\n\n".encode()
+        yield b"data: [DONE]\n\n"
+    except (asyncio.CancelledError, GeneratorExit):
+        script.streams_cut += 1
+        raise
 
 
 def tone(n_bytes: int, frequency: float = 220.0, amplitude: int = 6000) -> bytes:

@@ -64,6 +64,8 @@ class ChatScript:
     requests: list[dict[str, Any]] = field(default_factory=list)
     gate: StreamGate | None = None
     """Applies to the next streamed reply, once."""
+    streams_cut: int = 0
+    """Streamed answers the client left before their end (a call it cancelled)."""
 
     def next_reply(self, request: dict[str, Any]) -> ChatReply:
         self.requests.append(request)

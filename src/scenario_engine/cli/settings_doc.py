@@ -36,6 +36,26 @@ With `SCENARIO_ENGINE_SERVER_VAD=true` the service decides when the learner has 
   at 200 ms. Learners hesitate far more than read speech, so those are floors; no learner
   recordings exist here to measure on, which is why the default stays at 500 ms (the Realtime
   default) rather than 300 ms (~200 ms sooner a turn).
+- **Early commit (`SCENARIO_ENGINE_EARLY_COMMIT_MS`, OpenAI engine, `server_vad`).** The
+  upstream VAD commits after this much silence (200 ms) instead of the whole turn silence, so
+  the transcript is under way while the turn's silence still runs; the service keeps the
+  turn's meaning (engines/openai/pause_turns.py): speech again within `VAD_SILENCE_MS` of
+  the pause joins the same turn (one transcript, the words joined), else the turn ends
+  exactly when it would have. What it gains: the transcript's wait for the rest of the turn
+  silence (300 ms with the defaults): under the fake peer's typical latencies follow-up turns
+  from 1.89-1.91 to 1.59-1.62 s (p50, reply first; docs/benchmarks.md). With an 800 ms turn
+  silence it removes 600 ms. When a pause's transcript comes
+  before the turn silence has run out (a fast transcript, or a longer silence), the turn's
+  model call starts then, speculatively, and its reply is used if the turn ends there. What
+  it costs: each speculative call for a pause the learner talks on after is cancelled and
+  thrown away, a model call paid for (its prompt, and the tokens written until it is
+  cancelled; counted in `scenario_speculative_turns_total{outcome="dropped"}`); with the
+  defaults and typical latencies the transcript comes after the turn silence, so none is
+  made; at 800 ms, every turn was answered by the call started at its pause and each pause of
+  700 ms inside a turn cost one thrown-away call. The upstream also transcribes a paused
+  sentence in pieces, each without the other's context, which can cost accuracy on a real
+  model (not measured: the test peer cannot). 0, or a value not below `VAD_SILENCE_MS`, is
+  off: the upstream ends turns itself, as before.
 - **`semantic_vad` (OpenAI engine only).** A model judges from the words whether the learner
   has finished: after "I want to..." or "uhm" it waits longer, after a complete sentence it
   ends sooner. `SCENARIO_ENGINE_SEMANTIC_VAD_EAGERNESS` sets how soon: `high` ends turns

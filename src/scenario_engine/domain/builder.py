@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from scenario_engine.domain import phrasing
 from scenario_engine.domain.failed_turns import FailedTurns
-from scenario_engine.domain.llm import Answer, LLMError, ScenarioLLM, TurnAnswer
+from scenario_engine.domain.llm import Answer, LLMError, ScenarioLLM, TurnAnswer, TurnCall
 from scenario_engine.domain.prompts import KOREAN_FALLBACK_MESSAGE
 from scenario_engine.domain.reply_text import ReplyText
 from scenario_engine.domain.slots import Slot
@@ -85,6 +85,13 @@ class ScenarioBuilder:
         """Which missing slot a question is about: the first in this order (never-asked first)."""
         asked = self.state.asked_fields
         return [s for s in Slot if s not in asked] + [s for s in Slot if s in asked]
+
+    def next_call(self, text: str) -> TurnCall:
+        """The model call ``respond(text)`` would make now, changing nothing: a session may
+        start it before it knows that ``text`` is the whole turn (session/speculation.py)."""
+        state = ScenarioState.from_dict(self.state.to_dict())
+        state.turns.append(text)
+        return TurnCall(self._failed_turns.preview(text), state, tuple(self.ask_order()))
 
     # --- the decision after each turn ----------------------------------------------------------
     async def respond(self, text: str, on_draft: OnDraft | None = None) -> Reply:

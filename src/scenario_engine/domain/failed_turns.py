@@ -26,13 +26,20 @@ class FailedTurns:
     def utterance(self, text: str) -> str:
         """``text`` with the kept failed turns before it, oldest dropped first over the caps
         (the newest turn is always whole: its length is bounded by the protocol)."""
-        self._backlog.append(text)
-        while len(self._backlog) > 1 and (
-            len(self._backlog) > self._max_turns
-            or sum(len(turn) + 1 for turn in self._backlog) - 1 > self._max_chars
-        ):
-            self._backlog.pop(0)
+        self._backlog = self._kept(text)
         return " ".join(self._backlog)
+
+    def preview(self, text: str) -> str:
+        """What ``utterance(text)`` would return, keeping nothing."""
+        return " ".join(self._kept(text))
+
+    def _kept(self, text: str) -> list[str]:
+        kept = [*self._backlog, text]
+        while len(kept) > 1 and (
+            len(kept) > self._max_turns or sum(len(turn) + 1 for turn in kept) - 1 > self._max_chars
+        ):
+            kept.pop(0)
+        return kept
 
     def succeeded(self) -> None:
         self._backlog.clear()

@@ -48,6 +48,18 @@ class TurnAnswer:
             await self.reply.aclose()
 
 
+@dataclass(frozen=True, slots=True)
+class TurnCall:
+    """The arguments of one ``ScenarioLLM.turn`` call; equal calls ask the model the same.
+
+    ``state`` is the caller's to keep: a copy, when the call is made before the turn it is
+    for (``ScenarioBuilder.next_call``)."""
+
+    utterance: str
+    state: ScenarioState
+    ask_order: tuple[Slot, ...]
+
+
 class DraftAnswer(Protocol):
     """A model answer that writes its reply *before* the slots it rests on (reply first).
 

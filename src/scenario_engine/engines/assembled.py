@@ -150,8 +150,9 @@ class AssembledEngine:
         from scenario_engine.engines.openai.speech_input import OpenAISpeechInput
 
         assert self._reconnect is not None
+        gap_ms = _pause_gap_ms(config)
         detection = turn_detection(
-            config.turn_detection, config.vad_silence_ms, config.semantic_vad_eagerness
+            config.turn_detection, config.vad_silence_ms - gap_ms, config.semantic_vad_eagerness
         )
         return OpenAISpeechInput(
             self._openai_client(),
@@ -160,6 +161,7 @@ class AssembledEngine:
             timeout_s=config.openai_timeout_s,
             reconnect=self._reconnect,
             language=config.transcription_language,
+            pause_gap_ms=gap_ms or None,
         )
 
     def unready_reason(self) -> str | None:
@@ -176,3 +178,13 @@ class AssembledEngine:
             await self._recognizer.aclose()
         for client in self._clients:
             await client.close()
+
+
+def _pause_gap_ms(config: AppConfig) -> int:
+    """Early commit (engines/openai/pause_turns.py): the silence after an upstream commit at
+    ``early_commit_ms`` that still ends the turn; 0 when it is off (or cannot apply: semantic
+    VAD has no silence, without server VAD the client commits)."""
+    early = config.early_commit_ms
+    if not (config.server_vad and config.turn_detection == "server_vad"):
+        return 0
+    return config.vad_silence_ms - early if 0 < early < config.vad_silence_ms else 0

@@ -48,6 +48,21 @@ class TranscriptReady:
 
 
 @dataclass(frozen=True, slots=True)
+class TranscriptTentative:
+    """The learner paused and this is what they said so far, heard before the silence that
+    ends a turn has run out: the turn may be over with these words (a session may start
+    answering them speculatively), or the learner goes on (``TentativeWithdrawn``). Only
+    ``TranscriptReady`` is a turn."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TentativeWithdrawn:
+    """Speech went on after the pause: the last ``TranscriptTentative`` is not the turn."""
+
+
+@dataclass(frozen=True, slots=True)
 class InputReconnecting:
     """The upstream connection dropped and is being re-established; state is kept."""
 
@@ -68,7 +83,15 @@ class InputFault:
     fatal: bool = False
 
 
-SpeechInputEvent = SpeechStarted | SpeechStopped | TranscriptReady | InputReconnecting | InputFault
+SpeechInputEvent = (
+    SpeechStarted
+    | SpeechStopped
+    | TranscriptReady
+    | TranscriptTentative
+    | TentativeWithdrawn
+    | InputReconnecting
+    | InputFault
+)
 
 
 class SpeechInput(Protocol):

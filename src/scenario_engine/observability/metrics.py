@@ -59,6 +59,12 @@ class Metrics:
             "Short sounds over a reply (mhm, 네) that held it, then let it go on; not answered.",
             registry=r,
         )
+        self.speculative_turns = Counter(
+            "scenario_speculative_turns",
+            "Model calls started at a pause before the turn ended, by outcome: used (the turn "
+            "ended there) or dropped (the learner went on: a call paid for nothing).",
+            ["outcome"], registry=r,
+        )  # fmt: skip
         self.upstream_reconnects = Counter(
             "scenario_upstream_reconnects", "Reconnections of the speech upstream.", registry=r
         )

@@ -45,6 +45,7 @@ from scenario_engine.session.persistence import SessionPersistence
 from scenario_engine.session.ready import ready_event
 from scenario_engine.session.record import PendingTurn
 from scenario_engine.session.speaker import ReplySpeaker
+from scenario_engine.session.speculation import SpeculativeTurns
 from scenario_engine.session.speech_start import start_problem
 from scenario_engine.session.steering import dialog_event
 from scenario_engine.session.voice_turns import VoiceTurns, error_code
@@ -91,8 +92,10 @@ class ScenarioSession:
             lambda: outbox.drop_queued(AUDIO_DELTA_PREFIX), lead_s=reply_audio_lead_s(config),
         )
         self._voice = VoiceTurns(
-            self._speech_input, self._speaker, config, metrics, self._emit, self._voice_turn
+            self._speech_input, self._speaker, config, metrics, self._emit, self._voice_turn,
+            self._foresee,
         )
+        self._speculation = SpeculativeTurns(engine.llm, metrics)
         self._open_dialog(state)
         self._turns: asyncio.Queue[_Turn | Event | InputFault] = asyncio.Queue()
         """Learner turns and dialog events in order, or the fatal fault that ends the session."""
@@ -104,8 +107,9 @@ class ScenarioSession:
     def _open_dialog(self, state: DialogState | None) -> None:
         """The dialog machine, its builder and its flow, new or from a stored state."""
         dialog = Dialog(self._limits, state)
+        self._speculation.drop()
         models = bounded_models(
-            self._engine.llm, self._engine.practice, self._config, dialog.state.scenario
+            self._speculation, self._engine.practice, self._config, dialog.state.scenario
         )
         self.builder = models.builder
         self._flow = DialogFlow(
@@ -130,6 +134,7 @@ class ScenarioSession:
         finally:
             pump.cancel()
             await asyncio.gather(pump, return_exceptions=True)
+            await self._speculation.aclose()
 
     async def aclose(self) -> None:
         await self._speech_input.aclose()
@@ -209,6 +214,11 @@ class ScenarioSession:
 
     async def _voice_turn(self, text: str, ended_at: float) -> None:
         await self._accept(_Turn(text, "voice", ended_at))
+
+    def _foresee(self, text: str | None) -> None:
+        """A pause's words (None: the learner went on), for the builder if it takes the turn."""
+        takes = self._flow.dialog.phase is Phase.COLLECTING and self._turns.empty()
+        self._speculation.foresee(text, self.builder if takes else None)
 
     # --- what is kept for a resume ----------------------------------------------------------
     async def _accept(self, turn: _Turn) -> None:

@@ -3,8 +3,11 @@
 The speech input (an engine's VAD and recognizer) reports speech starting and stopping and
 transcripts; this module relays them to the client, tells barge-in (session/barge_in.py)
 what the learner is doing over a reply, and hands each transcript that is a turn to the
-session with the moment the turn ended. A back-channel over a reply is not a turn; a blank
-transcript is answered with ``no_speech_recognized``; a fatal fault ends the session.
+session with the moment the turn ended. A pause's words before the turn is known to be over
+(early commit) go to ``foresee`` (None: the learner went on), unless a reply is listening:
+that speech may be a back-channel or a barge-in, and a turn is being answered. A back-channel
+over a reply is not a turn; a blank transcript is answered with ``no_speech_recognized``; a
+fatal fault ends the session.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from scenario_engine.engines.base import (
     SpeechInput,
     SpeechStarted,
     SpeechStopped,
+    TentativeWithdrawn,
     TranscriptReady,
+    TranscriptTentative,
 )
 from scenario_engine.observability.metrics import Metrics
 from scenario_engine.protocol import (
@@ -60,9 +65,12 @@ class VoiceTurns:
         metrics: Metrics,
         emit: Callable[[AnyServerEvent], Awaitable[None]],
         turn: Callable[[str, float], Awaitable[None]],
+        foresee: Callable[[str | None], None] = lambda text: None,
     ) -> None:
         """``turn(text, ended_at)`` takes a learner turn (``ended_at``: monotonic)."""
         self._input = speech_input
+        self._speaker = speaker
+        self._foresee = foresee
         self._barge_in = BargeIn(
             speaker, metrics, enabled=config.barge_in, min_speech_ms=config.barge_in_min_speech_ms
         )
@@ -105,6 +113,11 @@ class VoiceTurns:
         async for event in self._input.events():
             if isinstance(event, TranscriptReady):
                 await self._transcript(event.text)
+            elif isinstance(event, TranscriptTentative):
+                if (words := canonical_text(event.text).strip()) and not self._speaker.listening:
+                    self._foresee(words)
+            elif isinstance(event, TentativeWithdrawn):
+                self._foresee(None)
             elif isinstance(event, SpeechStarted):
                 self._barge_in.speech_started()
                 await self._emit(InputAudioSpeechStarted())

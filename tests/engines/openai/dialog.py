@@ -75,9 +75,21 @@ def respond(request: dict[str, Any]) -> str | dict[str, Any]:
     return {**slots, "asks_about": missing[0], "reply": QUESTIONS[missing[0]]}
 
 
+HALVES = (("I am at", 610), ("a hotel", 700))
+"""The first phrase in two halves, each a tone of its own: said with a pause between them."""
+
+
+def paused_tone(pause_ms: int) -> bytes:
+    """The first phrase with the learner pausing ``pause_ms`` in the middle of it."""
+    first, second = (speech(350, frequency=frequency) for _, frequency in HALVES)
+    return first + silence(pause_ms) + second
+
+
 def script_dialog(peer: FakeOpenAI) -> None:
     for index, (text, _) in enumerate(PHRASES):
         peer.realtime.transcripts[phrase_tone(index)] = text
+    for text, frequency in HALVES:
+        peer.realtime.transcripts[speech(350, frequency=frequency)] = text
     peer.chat.responder = respond
 
 

@@ -51,6 +51,7 @@ from scenario_engine.engines.openai.events import (
     transcription_session,
 )
 from scenario_engine.engines.openai.input_audio import To24k, TurnAudio
+from scenario_engine.engines.openai.pause_turns import TurnRelay
 from scenario_engine.engines.openai.reconnect_budget import ReconnectBudget, ReconnectPolicy
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,10 @@ class OpenAISpeechInput:
         timeout_s: float,
         reconnect: ReconnectPolicy | None = None,
         language: str | None = None,
+        pause_gap_ms: int | None = None,
     ) -> None:
+        """``pause_gap_ms``: early commit (pause_turns.py): ``detection`` ends a segment at a
+        pause, and this much more silence ends the turn. None: its commits are turns."""
         self._client = client
         self._session_config = transcription_session(transcription_model, detection, language)
         self._server_vad = detection is not None
@@ -83,6 +87,7 @@ class OpenAISpeechInput:
         )
         self._queue: asyncio.Queue[SpeechInputEvent | None] = asyncio.Queue()
         self._mapper = InputEventMapper()
+        self._turns = TurnRelay(self._queue.put_nowait, pause_gap_ms)
         self._audio = TurnAudio()
         self._resampler = To24k()
         self._conn: AsyncRealtimeConnection | None = None
@@ -152,6 +157,7 @@ class OpenAISpeechInput:
         self._closing = True
         self._ready = False
         self._deadlines.clear()
+        self._turns.close()
         await self._abandon()
         for task in (self._reader, self._closer):
             if task is not None:
@@ -208,6 +214,7 @@ class OpenAISpeechInput:
     async def _handle(self, conn: AsyncRealtimeConnection, event: RealtimeServerEvent) -> None:
         if event.type == "session.created" and self._reconnected:
             self._mapper.forget_pending()
+            self._turns.reconnected()
             self._deadlines.arm(_RECONFIGURE, self._reconfigure_overdue)
             await self._guarded(conn.session.update(session=self._session_config))
             return
@@ -228,8 +235,7 @@ class OpenAISpeechInput:
             self._transcribed(event.item_id)
         elif isinstance(event, RealtimeErrorEvent):
             log.warning("upstream error event: type=%s code=%s", event.error.type, event.error.code)
-        for mapped in self._mapper.feed(event):
-            self._queue.put_nowait(mapped)
+        self._turns.relay(event, self._mapper.feed(event))
 
     async def _replay(self, conn: AsyncRealtimeConnection) -> None:
         """Send again what the lost session never transcribed; new audio joins after it."""
@@ -274,8 +280,7 @@ class OpenAISpeechInput:
 
     def _expire(self, item_id: str) -> None:
         self._audio.transcribed(item_id)
-        for mapped in self._mapper.expire(item_id):
-            self._queue.put_nowait(mapped)
+        self._turns.relay(None, self._mapper.expire(item_id))
 
     async def _guarded(self, send: Coroutine[Any, Any, None]) -> None:
         """Send with a timeout; a failed send is not fatal: the reader sees the drop and the
