@@ -13,12 +13,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import math
-import struct
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import numpy as np
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
@@ -151,12 +150,12 @@ async def _sse(
 
 
 def tone(n_bytes: int, frequency: float = 220.0, amplitude: int = 6000) -> bytes:
-    """Synthetic PCM16 24 kHz speech stand-in."""
-    count = n_bytes // 2
-    return struct.pack(
-        f"<{count}h",
-        *(int(amplitude * math.sin(2 * math.pi * frequency * i / 24000)) for i in range(count)),
-    )
+    """Synthetic PCM16 24 kHz speech stand-in. Vectorised: the peer makes a reply's whole
+    tone before its first byte, and a per-sample loop took 13-31 ms for a question there, on
+    top of the latency model's ``speech_first_byte_s``."""
+    samples = np.arange(n_bytes // 2, dtype=np.float64)
+    wave = amplitude * np.sin(2 * np.pi * frequency * samples / 24000)
+    return wave.astype("<i2").tobytes()
 
 
 def make_speech_endpoint(
