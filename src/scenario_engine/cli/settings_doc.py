@@ -43,7 +43,7 @@ With `SCENARIO_ENGINE_SERVER_VAD=true` the service decides when the learner has 
   the pause joins the same turn (one transcript, the words joined), else the turn ends
   exactly when it would have. What it gains: the transcript's wait for the rest of the turn
   silence (300 ms with the defaults): under the fake peer's typical latencies follow-up turns
-  from 1.89-1.91 to 1.59-1.62 s (p50, reply first; docs/benchmarks.md). With an 800 ms turn
+  from 1.87-1.89 to 1.57-1.59 s (p50, reply first; docs/benchmarks.md). With an 800 ms turn
   silence it removes 600 ms. When a pause's transcript comes
   before the turn silence has run out (a fast transcript, or a longer silence), the turn's
   model call starts then, speculatively, and its reply is used if the turn ends there. What
