@@ -195,3 +195,8 @@ def test_asking_a_driver_for_a_ride_is_going_there() -> None:
     )
     assert extract("I ask the driver to go to City Hall please").goal == "go to city hall"
     assert extract("I want to go to the bank and open an account").goal != "go to the bank"
+
+
+def test_a_bare_staff_word_at_no_known_place_is_staff() -> None:
+    assert extract("직원한테 봉투 달라고 할래요").partner == "staff"
+    assert extract("구청에서 공무원한테 서류 떼고 싶어요").partner == "civil servant"

@@ -81,9 +81,9 @@ def test_a_partner_who_works_in_one_kind_of_place_implies_it() -> None:
     assert extract("I'm talking to the receptionist").place is None  # hotel or clinic?
 
 
-def test_a_bare_staff_word_becomes_the_staff_of_the_place_or_waits() -> None:
+def test_a_bare_staff_word_becomes_the_staff_of_the_place_or_staff() -> None:
     assert extract("카페에서 직원한테 커피 주문하고 싶어요").partner == "barista"
-    assert extract("직원한테 영수증 달라고 하는 거").partner is None
+    assert extract("직원한테 영수증 달라고 하는 거").partner == "staff"  # round 3: graders' word
     assert extract("직원", Slot.PARTNER).partner == "staff"
 
 

@@ -3,6 +3,7 @@ first), retries, faults."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import time
@@ -123,6 +124,20 @@ async def test_the_slots_first_order_reads_the_slots_before_the_reply(
     assert whole_s - slots_s >= 0.05 * (len(tokens(str(HOTEL_TURN["reply"]))) - 2)
     schema = peer.chat.requests[0]["response_format"]["json_schema"]["schema"]
     assert schema["required"] == ["place", "partner", "goal", "asks_about", "reply"]
+
+
+async def test_an_answer_discarded_unread_closes_its_stream(
+    peer: FakeOpenAI, llm_for: Callable[..., ScenarioLLM]
+) -> None:
+    """A reply not used (a question about another slot, a speculative call dropped) must not
+    keep its HTTP stream open until garbage collection."""
+    peer.latency = LatencyModel(chat_per_token_s=0.5)  # ~10 s of reply still to come
+    peer.chat.replies.append(HOTEL_TURN)
+    answer = await llm_for(llm_turn_order="slots_first").turn("x", ScenarioState(), ORDER)
+    await answer.discard()
+    async with asyncio.timeout(5):  # the peer notices the closed stream after a moment
+        while peer.chat.streams_cut < 1:  # noqa: ASYNC110 - the peer counts, nothing to await
+            await asyncio.sleep(0.02)
 
 
 async def test_the_fallback_reads_every_turn_and_brings_the_final_text(

@@ -80,7 +80,7 @@ class SlotChoice:
         if partner.value == GENERIC_STAFF and partner.said:
             return partner.said  # "staff한테", "the front desk staff": the learner's words
         if partner.value == GENERIC_STAFF and not asked:
-            return self._staff_of(place) if place else None  # a bare "직원": ask who
+            return self._staff_of(place) if place else GENERIC_STAFF  # a bare "직원": staff
         typical = self._typical_of(place) if place else frozenset()
         if partner.said is None or (
             partner.value in typical and partner.value.endswith(" " + partner.said)

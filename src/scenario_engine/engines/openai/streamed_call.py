@@ -163,7 +163,9 @@ class StreamedCalls:
         except BaseException:
             await stream.close()
             raise
-        return Opened(head, _rest(stream, chunks, reader, early), reader)
+        rest = _rest(stream, chunks, reader, early)
+        await anext(rest)  # into its ``try``: closing it unread now closes the stream too
+        return Opened(head, rest, reader)
 
     def _delay(self, attempt: int, exc: Exception | None) -> float:
         if isinstance(exc, APIStatusError):
@@ -225,8 +227,12 @@ async def _rest(
     reader: StreamedJSON,
     early: str,
 ) -> TextStream:
-    """The text after the head: what came with it, then each delta's new text."""
+    """The text after the head: what came with it, then each delta's new text. Its first
+    piece is a blank that ``_open`` takes: an async generator closed before it started runs
+    none of its body, so its ``finally`` would not close the stream of an answer discarded
+    unread (a reply the builder does not use, a speculative call dropped)."""
     try:
+        yield ""
         if early:
             yield early
         announced = reader.text_done
