@@ -123,10 +123,14 @@ async def _sse(
     events: list[dict[str, Any]], model: LatencyModel, script: ChatScript,
     gate: StreamGate | None = None,
 ) -> AsyncIterator[bytes]:
-    """Server-sent events on the model's clock: the first token after ``chat_first_token_s``,
-    each later one ``chat_per_token_s`` after the previous; held at ``gate``'s marker. A
-    client that goes away before the end is counted (``streams_cut``)."""
-    first_token = True
+    """Server-sent events on the model's clock: token n (from 0) is due
+    ``chat_first_token_s + n * chat_per_token_s`` after the request, so a late wake-up of
+    this event loop delays one token, not every later one (the real service's clock does
+    not run on ours); held at ``gate``'s marker (the clock waits with it). A client that
+    goes away before the end is counted (``streams_cut``)."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    sent = 0
     written = ""
     try:
         for event in events:
@@ -135,13 +139,15 @@ async def _sse(
                 written += event["choices"][0]["delta"]["content"]
                 if gate.marker in written:
                     gate.reached.set()
+                    held = loop.time()
                     await gate.release.wait()
+                    start += loop.time() - held
                     gate.released_at, gate = time.monotonic(), None
             if carries_token:
-                delay = model.chat_first_token_s if first_token else model.chat_per_token_s
-                first_token = False
-                if delay:
-                    await asyncio.sleep(delay)
+                due = start + model.chat_first_token_s + sent * model.chat_per_token_s
+                sent += 1
+                if due > loop.time():
+                    await asyncio.sleep(due - loop.time())
             yield f"data: {json.dumps(event)}\n\n".encode()
         yield b"data: [DONE]\n\n"
     except (asyncio.CancelledError, GeneratorExit):
