@@ -21,6 +21,7 @@ from scenario_engine.domain.builder import ScenarioBuilder
 from scenario_engine.domain.llm import Answer, ScenarioLLM, TurnAnswer, TurnCall
 from scenario_engine.domain.slots import Slot
 from scenario_engine.domain.state import ScenarioState
+from scenario_engine.dropped_tasks import retrieve_failure
 from scenario_engine.observability.metrics import Metrics
 
 
@@ -32,7 +33,7 @@ class _Started:
         self.call = call
         self._taken = asyncio.Event()
         self.task = asyncio.create_task(self._ask(llm), name="speculative-turn")
-        self.task.add_done_callback(_retrieve)
+        self.task.add_done_callback(retrieve_failure)
 
     async def _ask(self, llm: ScenarioLLM) -> Answer:
         answer = await llm.turn(self.call.utterance, self.call.state, self.call.ask_order)
@@ -101,9 +102,3 @@ class SpeculativeTurns:
     async def fallback(self, state: ScenarioState) -> Answer:
         self.drop()
         return await self._llm.fallback(state)
-
-
-def _retrieve(task: asyncio.Task[Answer]) -> None:
-    """A dropped call's failure is nobody's business: retrieve it so asyncio does not log it."""
-    if not task.cancelled():
-        task.exception()

@@ -21,6 +21,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Final
 
+from scenario_engine.dropped_tasks import retrieve_failure
 from scenario_engine.engines.local import asr_worker as wire
 from scenario_engine.engines.local import whisper_worker
 from scenario_engine.engines.local.english_check import EnglishCheck
@@ -76,7 +77,7 @@ class WhisperTurn:
     def pause(self) -> None:
         if self._early is None and self._audio and not self._done:
             self._early = asyncio.create_task(self._recognizer.decode(bytes(self._audio)))
-            self._early.add_done_callback(_retrieve)
+            self._early.add_done_callback(retrieve_failure)
 
     def resume(self) -> None:
         self._drop_early()
@@ -99,11 +100,6 @@ class WhisperTurn:
             self._early.cancel()
             self._early = None
             self._recognizer.counts.early_dropped += 1
-
-
-def _retrieve(task: asyncio.Task[Decoded]) -> None:
-    if not task.cancelled():
-        task.exception()  # a dropped early decode that failed is not worth a log line
 
 
 class WhisperRecognizer:
