@@ -6,6 +6,11 @@ with another value ``wrong`` (the costly error: the service then confirms a role
 learner did not ask for), and left empty ``empty`` (it costs one follow-up question). A slot
 not stated but filled is ``invented``. Comparison is after ``normalize`` and nothing more
 lenient: no fuzzy matching, no synonyms beyond the item's own list.
+
+Only as a diagnosis, never counted as right: a wrong value whose words lie in order inside an
+acceptable value, or the other way round ("office" for "HR office", "try on sneakers size 270"
+for "try on sneakers"), is ``nested`` -- a disagreement on how much to say rather than another
+scenario.
 """
 
 from __future__ import annotations
@@ -75,6 +80,18 @@ def judge(expected: tuple[str, ...] | None, value: str | None) -> str:
     return "right" if normalize(value) in wanted else "wrong"
 
 
+def nested(expected: tuple[str, ...], value: str) -> bool:
+    """Whether a wrong ``value`` says less or more than some acceptable value, in its words."""
+    said = normalize(value).split()
+    return any(_in_order(said, option) or _in_order(option, said)
+               for option in (normalize(option).split() for option in expected))
+
+
+def _in_order(shorter: list[str], longer: list[str]) -> bool:
+    rest = iter(longer)
+    return len(shorter) < len(longer) and all(word in rest for word in shorter)
+
+
 @dataclass
 class Tally:
     """Outcome counts of one group of slots."""
@@ -84,8 +101,11 @@ class Tally:
     empty: int = 0
     invented: int = 0
     unstated: int = 0
+    nested: int = 0
+    """Of the wrong values, those ``nested`` in an acceptable one (a diagnosis only)."""
 
-    def add(self, outcome: str) -> None:
+    def add(self, outcome: str, is_nested: bool = False) -> None:
+        self.nested += is_nested
         if outcome == "fine":
             self.unstated += 1
         else:
@@ -135,11 +155,13 @@ def score(extract: Extract, items: Iterable[Item]) -> Report:
         got = extract(item.text, item.awaiting)
         for slot in Slot:
             value = got.get(slot)
-            outcome = judge(item.expected[slot], value)
+            wanted = item.expected[slot]
+            outcome = judge(wanted, value)
+            is_nested = outcome == "wrong" and nested(wanted or (), value or "")
             for kind, name in (("slot", slot.value), ("lang", item.lang),
                                ("category", item.category)):
-                report.tally(kind, name).add(outcome)
-            report.total.add(outcome)
+                report.tally(kind, name).add(outcome, is_nested)
+            report.total.add(outcome, is_nested)
             if outcome not in ("right", "fine"):
                 report.misses.append(Miss(item, slot, outcome, value))
     return report
@@ -147,15 +169,15 @@ def score(extract: Extract, items: Iterable[Item]) -> Report:
 
 def table(report: Report) -> str:
     """The report as a Markdown table: one row per slot, language and category, then all."""
-    head = ("| group | stated | right (recall) | wrong | empty | invented | precision |\n"
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    head = ("| group | stated | right (recall) | wrong | of which nested | empty | invented "
+            "| precision |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     rows = [head]
     named = [(f"{kind} {name}", tally) for kind, by_name in report.groups.items()
              for name, tally in sorted(by_name.items())]
     for label, tally in [*named, ("**all**", report.total)]:
         rows.append(
             f"| {label} | {tally.stated} | {tally.right} ({tally.share(tally.right):.1%}) "
-            f"| {tally.wrong} ({tally.share(tally.wrong):.1%}) "
+            f"| {tally.wrong} ({tally.share(tally.wrong):.1%}) | {tally.nested} "
             f"| {tally.empty} ({tally.share(tally.empty):.1%}) | {tally.invented} "
             f"| {tally.precision:.1%} |"
         )
