@@ -164,7 +164,7 @@ def _report(extractor: SlotExtractor, name: str, items: list[Item], path: Path |
 
 def human_agreement(split: str) -> None:
     """The annotator's labels of ``split`` scored like the extractor (module docstring)."""
-    items = load_items(TUNING[split])
+    items = load_items({**TUNING, **HELD_OUT}[split])
     labels = {}
     for raw in HUMAN[split].read_text(encoding="utf-8").splitlines():
         label = json.loads(raw)

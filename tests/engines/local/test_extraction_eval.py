@@ -1,10 +1,10 @@
 """The local extractor on the blind evaluation set (tests/engines/local/eval/README.md).
 
-Values and replies must be English on the whole set (the tuning splits dev, dev2, dev3 and the
-held-out test, test3): this checks no figure, so it may read the held-out splits; its failure
-message names their items only by count. The accuracy figures are asserted on the tuning splits
-only, as a guard against regressions below the last measurement; the issue's targets are
-asserted on the held-out splits at the end (docs/benchmarks.md counts those looks).
+Values and replies must be English on the whole set (the tuning splits dev, dev2, dev3, dev4
+and the held-out test, test3, test4): this checks no figure, so it may read the held-out splits;
+its failure message names their items only by count. The accuracy figures are asserted on the
+tuning splits only, as a guard against regressions below the last measurement; the issue's
+targets are asserted on the held-out splits at the end (docs/benchmarks.md counts those looks).
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from scenario_engine.domain.state import ScenarioState
 from scenario_engine.engines.local.extractor import SlotExtractor
 from scenario_engine.engines.local.llm import LocalScenarioLLM
 from scenario_engine.engines.local.normalize import is_hangul
-from tests.engines.local.eval import DEV2, DEV3, HELD_OUT, TUNING
+from tests.engines.local.eval import DEV2, DEV3, DEV4, HELD_OUT, TUNING
 from tests.engines.local.eval.scoring import DEV, load_items, score, table
 
 DEV_FLOORS = {
     "dev": (DEV, 0.045, 0, 0.70),
     "dev2": (DEV2, 0.075, 19, 0.66),
     "dev3": (DEV3, 0.08, 6, 0.615),
+    "dev4": (DEV4, 0.152, 11, 0.583),
 }
 """Per tuning split: the largest wrong share, the most invented values and the smallest right
 share, at the last measurement (docs/benchmarks.md): a change may only improve them."""
@@ -77,12 +78,14 @@ TARGET_MAX_INVENTED = 0
 
 @pytest.mark.xfail(
     strict=True,
-    reason="below the issue's targets on both held-out splits (test look 3 and test3 look 1, "
+    reason="below the issue's targets on every held-out split (test look 3 and test3 look 1, "
     "2026-12-02 03:32 UTC, fe64919): test right 61.6 %, wrong 9.3 %, empty 29.1 %, "
     "invented 6 of 450 stated slots, precision 85.2 %; test3 right 55.4 %, wrong 11.6 %, "
     "empty 33.0 %, invented 9 of 345, precision 79.6 % (test look 2, 00:26 UTC: 61.1 / 9.6 %, "
-    "invented 6; look 1, 22:06 UTC: 60.7 / 14.2 %, invented 6); the lead decides what this "
-    "asserts",
+    "invented 6; look 1, 22:06 UTC: 60.7 / 14.2 %, invented 6); test4 look 1 (06:28 UTC, the "
+    "same rules): right 60.5 %, wrong 16.0 %, invented 6 of 362, precision 77.4 %. An "
+    "independent annotator reaches 81-88 % right and 12-14 % wrong under the same scorer "
+    "(docs/benchmarks.md): the targets lie above the metric's own agreement ceiling",
 )
 @pytest.mark.parametrize("split", sorted(HELD_OUT))
 def test_test_split_meets_the_issue_targets(extractor: SlotExtractor, split: str) -> None:
