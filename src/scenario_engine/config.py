@@ -1,6 +1,7 @@
 """AppConfig: every setting of the service, read once from the environment at start-up.
 
-OpenAI settings (``config_openai.py``) keep the SDK's own names (``OPENAI_API_KEY``,
+The local engine's settings live in ``config_local.py``. OpenAI settings
+(``config_openai.py``) keep the SDK's own names (``OPENAI_API_KEY``,
 ``OPENAI_BASE_URL``, ``OPENAI_REALTIME_MODEL``, ``OPENAI_LLM_MODEL``); everything else takes
 the ``SCENARIO_ENGINE_`` prefix (``SCENARIO_ENGINE_PORT=9000``). The object is passed down to
 whatever needs it; nothing below the CLI reads ``os.environ``.
@@ -22,6 +23,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from scenario_engine.config_local import LocalSettings
 from scenario_engine.config_openai import OpenAISettings
 
 EngineName = Literal["local", "openai"]
@@ -173,38 +175,6 @@ class ServiceSettings(BaseSettings):
         1.0, gt=0, le=30, description="Deadline of one session-store call."
     )
 
-    # --- local engine ---------------------------------------------------------------------------
-    local_recognizer: Literal["whisper", "fast"] = Field(
-        "whisper",
-        description="whisper = Whisper tiny.en (accurate; ~0.3 s of CPU a turn); "
-        "fast = pocketsphinx (streaming, cheap, weaker).",
-    )
-    local_asr_workers: int = Field(
-        2, ge=1, le=32, description="Speech recognition processes (one per core is right)."
-    )
-    local_whisper_threads: int = Field(
-        2, ge=1, le=32, description="CPU threads of each Whisper process."
-    )
-    local_whisper_beam_size: int = Field(
-        5, ge=1, le=10, description="Whisper beam width (1 = greedy: faster, less accurate)."
-    )
-    local_whisper_window_s: float = Field(
-        10.0, ge=5, le=30,
-        description="Shortest window Whisper's encoder sees (30 = Whisper's own padding: "
-        "~3x slower; below 10 tiny.en repeats itself).",
-    )  # fmt: skip
-    local_asr_decoders_per_worker: int = Field(
-        8, ge=1, le=64, description="fast: turns one process decodes at once (~16 MB each)."
-    )
-    local_asr_biasing: Literal["blend", "general"] = Field(
-        "blend", description="fast: blend = domain model mixed with common English; general = off."
-    )
-    vad_pause_ms: int = Field(
-        200, ge=0, le=5000,
-        description="whisper: silence after which a turn is decoded early (0: off; kept if "
-        "the turn ends, dropped if speech goes on).",
-    )  # fmt: skip
-
     # --- access ---------------------------------------------------------------------------------
     auth: Literal["auto", "on", "off"] = Field(
         "auto", description="auto = on when a token or secret is set, or off loopback"
@@ -219,9 +189,10 @@ class ServiceSettings(BaseSettings):
     )
 
 
-class AppConfig(OpenAISettings, ServiceSettings):
+class AppConfig(OpenAISettings, LocalSettings, ServiceSettings):
     """Every setting, one typed object (fields in the order of the generated docs: the
-    service's, then OpenAI's), with the checks and answers that need more than one."""
+    service's, the local engine's, then OpenAI's), with the checks and answers that need more
+    than one."""
 
     @field_validator("allowed_origins", mode="before")
     @classmethod
