@@ -14,17 +14,16 @@ dev3`` (or ``dev2``) only that split. ``--accuracy test`` and ``--accuracy test3
 table: the held-out splits are looked at a counted number of times (docs/benchmarks.md) and
 never item by item.
 
-Human agreement: ``--human dev3`` (or ``dev``) scores, with the same scorer, one value per slot
-written for the split's texts by an annotator who saw neither the extractor nor the writers'
-lists (``tests/engines/local/eval/human/``): what a careful person gets under this scorer, the
-ceiling any extractor is measured against.
+Human agreement: ``--human dev3`` (or ``dev``, ``dev4``, ``test4``) scores, with the same
+scorer, one value per slot written for the split's texts by an annotator who saw neither the
+extractor nor the writers' lists (``tests/engines/local/eval/human/``): what a careful reader
+gets under this scorer, the ceiling any extractor is measured against.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import time
@@ -34,16 +33,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the scorer lives beside the evaluation data, in tests/
 
-from tests.engines.local.eval import HELD_OUT, HUMAN, TUNING  # noqa: E402
+from tests.engines.local.eval import HELD_OUT, HUMAN, SPLITS, TUNING  # noqa: E402
 from tests.engines.local.eval.scoring import (  # noqa: E402
     DEV,
     Item,
     load_items,
+    load_labels,
     score,
+    score_values,
     table,
 )
 
-from scenario_engine.domain.slots import Slot, SlotValues  # noqa: E402
+from scenario_engine.domain.slots import Slot  # noqa: E402
 from scenario_engine.engines.local.extractor import SlotExtractor  # noqa: E402
 from scenario_engine.engines.local.morphology import clear_cache  # noqa: E402
 from scenario_engine.engines.local.normalize import tokenize  # noqa: E402
@@ -164,15 +165,9 @@ def _report(extractor: SlotExtractor, name: str, items: list[Item], path: Path |
 
 def human_agreement(split: str) -> None:
     """The annotator's labels of ``split`` scored like the extractor (module docstring)."""
-    items = load_items({**TUNING, **HELD_OUT}[split])
-    labels = {}
-    for raw in HUMAN[split].read_text(encoding="utf-8").splitlines():
-        label = json.loads(raw)
-        labels[label["id"]] = SlotValues(label["place"], label["partner"], label["goal"])
-    by_text = {(item.text, item.awaiting): labels[item.id] for item in items}
-    if len(by_text) != len(items):
-        raise SystemExit(f"{split}: two items share a text and an awaited slot")
-    report = score(lambda text, awaiting: by_text[(text, awaiting)], items)
+    items = load_items(SPLITS[split])
+    labels = load_labels(HUMAN[split])
+    report = score_values(lambda item: labels[item.id], items)
     print(f"human annotator on the {split} split: {len(items)} utterances, "
           f"{HUMAN[split].relative_to(ROOT)}\n")
     print(table(report))
@@ -185,7 +180,7 @@ def main() -> None:
     parser.add_argument("--accuracy", choices=(*TUNING, *HELD_OUT),
                         help="print the accuracy table (dev: every tuning split)")
     parser.add_argument("--human", choices=sorted(HUMAN),
-                        help="score the human annotator's labels of a tuning split instead")
+                        help="score the annotator's labels of a split instead")
     parser.add_argument("--misses", action="store_true",
                         help="with a tuning split: every miss")
     args = parser.parse_args()

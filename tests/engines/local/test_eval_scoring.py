@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.engines.local.eval import HELD_OUT, HUMAN, TUNING
+from tests.engines.local.eval import HUMAN, SPLITS
 from tests.engines.local.eval.scoring import judge, load_items, nested
 
 
@@ -41,6 +41,6 @@ def test_another_value_is_not_nested(expected: tuple[str, ...], value: str) -> N
 def test_the_annotator_labelled_every_item_of_the_split_once(split: str) -> None:
     labels = [json.loads(line) for line in HUMAN[split].read_text("utf-8").splitlines()]
     assert sorted(label["id"] for label in labels) == sorted(
-        item.id for item in load_items({**TUNING, **HELD_OUT}[split])
+        item.id for item in load_items(SPLITS[split])
     )
     assert all(set(label) == {"id", "place", "partner", "goal"} for label in labels)

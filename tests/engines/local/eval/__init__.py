@@ -25,3 +25,4 @@ TUNING = {"dev": DEV, "dev2": DEV2, "dev3": DEV3, "dev4": DEV4}
 """Every split the rules may be tuned on, by name."""
 HELD_OUT = {"test": TEST, "test3": TEST3, "test4": TEST4}
 """The splits measured only at the end, a counted number of times."""
+SPLITS = {**TUNING, **HELD_OUT}

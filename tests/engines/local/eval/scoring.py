@@ -150,9 +150,15 @@ Extract = Callable[[str, Slot | None], SlotValues]
 
 
 def score(extract: Extract, items: Iterable[Item]) -> Report:
+    return score_values(lambda item: extract(item.text, item.awaiting), items)
+
+
+def score_values(values_of: Callable[[Item], SlotValues], items: Iterable[Item]) -> Report:
+    """The report of whatever gave each item its values (the extractor, or an annotator's
+    labels by item id)."""
     report = Report()
     for item in items:
-        got = extract(item.text, item.awaiting)
+        got = values_of(item)
         for slot in Slot:
             value = got.get(slot)
             wanted = item.expected[slot]
@@ -165,6 +171,15 @@ def score(extract: Extract, items: Iterable[Item]) -> Report:
             if outcome not in ("right", "fine"):
                 report.misses.append(Miss(item, slot, outcome, value))
     return report
+
+
+def load_labels(path: Path) -> dict[str, SlotValues]:
+    """An annotator's labels: one ``{"id", "place", "partner", "goal"}`` line per item."""
+    labels = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        label = json.loads(raw)
+        labels[label["id"]] = SlotValues(label["place"], label["partner"], label["goal"])
+    return labels
 
 
 def table(report: Report) -> str:
